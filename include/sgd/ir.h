@@ -1,0 +1,182 @@
+/* ir.h - the ruleset intermediate representation.
+ *
+ * compile/ turns a struct sg_model into a struct ir_table (pure, no libnftnl)
+ * and two tables into a struct ir_changes; nft/ turns either into one libmnl
+ * batch.  Everything here is plain data so the compiler is unit-testable and
+ * ir_table_render() gives an nft-syntax text for golden tests and logs. */
+#ifndef SGD_IR_H
+#define SGD_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IR_NAME_LEN 64     /* chain / set names (kernel limit NFT_NAME_MAXLEN 256) */
+#define IR_MAX_FIELDS 5
+#define IR_MAX_MATCH 8
+
+enum ir_mode {
+	IR_MODE_HOST = 0,   /* inet input, iifname */
+	IR_MODE_ROUTED = 1, /* inet forward, oifname */
+};
+
+/* Set key shapes.  Field order is the kernel concatenation order. */
+enum ir_key {
+	IR_KEY_IFNAME = 0,  /* ifname (16 bytes), map to verdict: dispatch vmap */
+	IR_KEY_IP4,         /* ipv4_addr, interval: prefix lists, group members */
+	IR_KEY_IP6,         /* ipv6_addr, interval */
+	IR_KEY_PORT,        /* inet_service, interval: port lists */
+	/* saddr . l4proto . sport . daddr . dport, interval (pipapo) */
+	IR_KEY_IP4_PORTS,
+	IR_KEY_IP6_PORTS,
+	/* saddr . daddr . l4proto, interval (pipapo): rules without ports */
+	IR_KEY_IP4_NOPORT,
+	IR_KEY_IP6_NOPORT,
+};
+
+/* Field types of a key, and their byte lengths (unpadded). */
+enum ir_field { IR_F_IFNAME, IR_F_IP4, IR_F_IP6, IR_F_PROTO, IR_F_PORT };
+int ir_key_fields(enum ir_key k, enum ir_field out[IR_MAX_FIELDS]); /* returns count */
+size_t ir_field_len(enum ir_field f); /* 16, 4, 16, 1, 2 */
+
+/* One field value range, network byte order, ir_field_len() bytes used.
+ * Non-interval keys (IFNAME) use lo only. */
+struct ir_range {
+	uint8_t lo[16];
+	uint8_t hi[16];
+};
+
+enum ir_verdict_kind {
+	IR_V_NONE = 0,   /* no verdict: continue (e.g. a counter-only rule) */
+	IR_V_ACCEPT,
+	IR_V_DROP,
+	IR_V_JUMP,       /* jump to chain `target` */
+	IR_V_GOTO,
+};
+
+struct ir_verdict {
+	enum ir_verdict_kind kind;
+	char target[IR_NAME_LEN];
+};
+
+struct ir_elem {
+	struct ir_range f[IR_MAX_FIELDS];
+	struct ir_verdict data;   /* maps (IR_KEY_IFNAME) only */
+	char *comment;            /* heap, may be NULL: rule ids it enforces */
+};
+
+struct ir_set {
+	char name[IR_NAME_LEN];
+	enum ir_key key;
+	char *comment;            /* heap, may be NULL */
+	struct ir_elem *elems;
+	size_t nelems, capelems;
+};
+
+enum ir_match_kind {
+	IR_M_NFPROTO,      /* meta nfproto ipv4|ipv6        : u.family (4/6) */
+	IR_M_L4PROTO,      /* meta l4proto X[-Y]             : u.range (1 byte) */
+	IR_M_CT_STATE,     /* ct state & mask != 0           : u.ct_state bits */
+	IR_M_SADDR,        /* ip(6) saddr lo-hi              : u.range, family from nfproto */
+	IR_M_DADDR,        /* ip(6) daddr lo-hi */
+	IR_M_SPORT,        /* th sport lo-hi (after l4proto tcp/udp) */
+	IR_M_DPORT,        /* th dport lo-hi */
+	IR_M_ICMP6_TYPE,   /* icmpv6 type lo-hi (1 byte at transport offset 0) */
+	IR_M_SADDR_SET,    /* ip(6) saddr @set               : u.set */
+	IR_M_DPORT_SET,    /* th dport @set */
+	IR_M_TUPLE_SET,    /* lookup of the set's key (IR_KEY_IP*_PORTS/NOPORT) built from the packet */
+	IR_M_IFNAME_VMAP,  /* iifname/oifname vmap @set (per table mode); ends the rule */
+};
+
+#define IR_CT_INVALID 1u
+#define IR_CT_ESTABLISHED 2u
+#define IR_CT_RELATED 4u
+#define IR_CT_NEW 8u
+
+struct ir_match {
+	enum ir_match_kind kind;
+	uint8_t family;            /* 4 or 6 for address matches */
+	struct ir_range range;     /* value range (network byte order) */
+	uint32_t ct_state;
+	char set[IR_NAME_LEN];
+};
+
+struct ir_rule {
+	struct ir_match m[IR_MAX_MATCH];
+	int nm;
+	bool counter;
+	struct ir_verdict verdict;
+	char *comment;             /* heap, may be NULL */
+};
+
+enum ir_hook { IR_HOOK_NONE = 0, IR_HOOK_INPUT, IR_HOOK_FORWARD };
+
+struct ir_chain {
+	char name[IR_NAME_LEN];
+	enum ir_hook hook;         /* base chain when != NONE: filter, priority 0, policy accept */
+	struct ir_rule *rules;
+	size_t nrules, caprules;
+};
+
+struct ir_table {
+	char name[IR_NAME_LEN];    /* "sgd" */
+	enum ir_mode mode;
+	struct ir_set *sets;       /* sorted by name */
+	size_t nsets, capsets;
+	struct ir_chain *chains;   /* sorted by name */
+	size_t nchains, capchains;
+};
+
+/* A minimal change list between two tables.  nft/ applies it as one batch in
+ * this order: add sets (with their elements), add chains (empty), delete and
+ * add elements of kept sets, replace the rules of new and changed chains
+ * (flush + add), delete removed chains, delete removed sets. */
+enum ir_change_kind {
+	IR_CH_ADD_SET,      /* set (with all elements) */
+	IR_CH_ADD_CHAIN,    /* chain declared, rules come with IR_CH_SET_RULES */
+	IR_CH_DEL_ELEM,     /* set name + elem */
+	IR_CH_ADD_ELEM,     /* set name + elem */
+	IR_CH_SET_RULES,    /* flush chain, then add all its rules */
+	IR_CH_DEL_CHAIN,
+	IR_CH_DEL_SET,
+};
+
+struct ir_change {
+	enum ir_change_kind kind;
+	const struct ir_set *set;      /* points into the old or new table */
+	const struct ir_chain *chain;
+	const struct ir_elem *elem;
+};
+
+struct ir_changes {
+	struct ir_change *v;
+	size_t n, cap;
+};
+
+/* ---- building (used by compile/, tests) ---- */
+void ir_table_init(struct ir_table *t, const char *name, enum ir_mode mode);
+void ir_table_free(struct ir_table *t);
+struct ir_set *ir_set_add(struct ir_table *t, const char *name, enum ir_key key);
+struct ir_chain *ir_chain_add(struct ir_table *t, const char *name, enum ir_hook hook);
+struct ir_elem *ir_elem_add(struct ir_set *s);
+struct ir_rule *ir_rule_add(struct ir_chain *c);
+struct ir_match *ir_match_add(struct ir_rule *r, enum ir_match_kind kind);
+const struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
+const struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name);
+void ir_sort(struct ir_table *t); /* sort sets, chains and set elements canonically */
+
+/* ---- comparing ---- */
+bool ir_elem_equal(enum ir_key k, const struct ir_elem *a, const struct ir_elem *b);
+bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b);
+bool ir_chain_equal(const struct ir_chain *a, const struct ir_chain *b);
+
+/* ---- diff: fills ch with what turns old into new (pointers into both) ---- */
+int ir_diff(const struct ir_table *old, const struct ir_table *new, struct ir_changes *ch);
+void ir_changes_free(struct ir_changes *ch);
+
+/* ---- text: nft syntax, for golden tests and debugging; caller frees ---- */
+char *ir_table_render(const struct ir_table *t);
+char *ir_rule_render(const struct ir_table *t, const struct ir_rule *r);
+char *ir_changes_render(const struct ir_changes *ch);
+
+#endif

@@ -1,0 +1,198 @@
+/* action.c - the action table and the pieces every action shares: the
+ * mutation transaction, region and ownership checks, replies. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "handlers.h"
+
+struct action_entry {
+	const char *name;
+	sg_action_fn fn;
+};
+
+#define A(n) { #n, act_##n }
+static const struct action_entry actions[] = {
+	A(CreateSecurityGroup), A(DeleteSecurityGroup), A(DescribeSecurityGroups),
+	A(DescribeSecurityGroupAttribute), A(ModifySecurityGroupPolicy),
+	A(AuthorizeSecurityGroup), A(RevokeSecurityGroup), A(ModifySecurityGroupRule),
+	A(CreatePrefixList), A(ModifyPrefixList), A(DeletePrefixList), A(DescribePrefixLists),
+	A(DescribePrefixListAttributes), A(CreatePortRangeList), A(ModifyPortRangeList),
+	A(DeletePortRangeList), A(DescribePortRangeLists), A(CreateNetworkInterface),
+	A(DeleteNetworkInterface), A(DescribeNetworkInterfaces), A(JoinSecurityGroup),
+	A(LeaveSecurityGroup), A(ModifyNetworkInterfaceAttribute),
+};
+#undef A
+
+static const struct action_entry *action_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(actions[i].name, name) == 0)
+			return &actions[i];
+	return NULL;
+}
+
+bool sg_action_known(const char *action) { return action_find(action) != NULL; }
+
+int sg_action_run(struct sg_env *env, const char *action, const struct sg_params *p,
+		  const struct sg_caller *c, struct sg_reply *r)
+{
+	const struct action_entry *a = action_find(action);
+	if (!a)
+		return sg_fail(r, 400, "InvalidAction.NotFound",
+			       "Specified api is not found, please check your url and method.");
+	int rc = a->fn(env, p, c, r);
+	if (rc == 0 && r->code)
+		rc = -1;
+	return rc;
+}
+
+/* ---- replies ---- */
+
+void sg_reply_init(struct sg_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = 200;
+}
+
+void sg_reply_free(struct sg_reply *r)
+{
+	if (r->body)
+		json_decref(r->body);
+	r->body = NULL;
+}
+
+int sg_fail(struct sg_reply *r, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+	r->status = status;
+	r->code = code;
+	if (r->body) {
+		json_decref(r->body);
+		r->body = NULL;
+	}
+	return -1;
+}
+
+json_t *sg_json_body(struct sg_reply *r)
+{
+	if (!r->body)
+		r->body = json_object();
+	return r->body;
+}
+
+/* ---- common checks ---- */
+
+const char *sg_need(const struct sg_params *p, const char *name, struct sg_reply *r)
+{
+	const char *v = sg_param(p, name);
+	if (!v || !*v) {
+		sg_fail(r, 400, "MissingParameter",
+			"The input parameter \"%s\" that is mandatory for processing this request is not supplied.",
+			name);
+		return NULL;
+	}
+	return v;
+}
+
+int sg_check_region(const struct sg_env *env, const struct sg_params *p, struct sg_reply *r)
+{
+	const char *region = sg_need(p, "RegionId", r);
+	if (!region)
+		return -1;
+	if (strcmp(region, env->region) != 0)
+		return sg_fail(r, 404, "InvalidRegionId.NotFound",
+			       "The specified RegionId does not exist: this endpoint serves %s.", env->region);
+	return 0;
+}
+
+bool sg_owns(const struct sg_caller *c, uint64_t owner_id)
+{
+	return c->admin || c->account.id == owner_id;
+}
+
+struct sg_group *sg_need_group(struct sg_env *env, const char *id, const struct sg_caller *c,
+			       struct sg_reply *r)
+{
+	struct sg_group *g = sg_group_find(env->model, id);
+	if (!g) {
+		sg_fail(r, 404, "InvalidSecurityGroupId.NotFound",
+			"The specified SecurityGroupId does not exist.");
+		return NULL;
+	}
+	if (!sg_owns(c, g->owner_id)) {
+		sg_fail(r, 401, "InvalidOperation.SecurityGroupNotAuthorized",
+			"The specified security group is not authorized to operate.");
+		return NULL;
+	}
+	return g;
+}
+
+/* ---- transactions ---- */
+
+int sg_tx_begin(struct sg_env *env, struct sg_reply *r)
+{
+	if (env->store && sg_store_begin(env->store))
+		return sg_fail(r, 500, "InternalError",
+			       "The request processing has failed due to some unknown error (store).");
+	return 0;
+}
+
+/* The store is the truth: after a rollback, rebuild the model from it. */
+static void reload_model(struct sg_env *env)
+{
+	if (!env->store)
+		return;
+	struct sg_quota q = env->model->quota;
+	sg_model_free(env->model);
+	env->model->quota = q;
+	if (sg_store_load(env->store, env->model))
+		fprintf(stderr, "sgd: reloading the model after a rollback failed\n");
+}
+
+void sg_tx_abort(struct sg_env *env)
+{
+	if (env->store) {
+		sg_store_rollback(env->store);
+		reload_model(env);
+	}
+}
+
+int sg_tx_check(int rc, struct sg_reply *r)
+{
+	if (rc)
+		return sg_fail(r, 500, "InternalError",
+			       "The request processing has failed due to some unknown error (store: %s).",
+			       strerror(rc < 0 ? -rc : rc));
+	return 0;
+}
+
+int sg_tx_commit(struct sg_env *env, struct sg_reply *r)
+{
+	char err[256] = "";
+	if (env->sync) {
+		int rc = env->sync(env->sync_ctx, env->model, err, sizeof(err));
+		if (rc) {
+			sg_tx_abort(env); /* the kernel refused the whole batch: it is unchanged */
+			return sg_fail(r, 500, "InternalError",
+				       "The request processing has failed due to some unknown error: the kernel refused the ruleset change (%s).",
+				       err[0] ? err : strerror(-rc));
+		}
+	}
+	if (env->store && sg_store_commit(env->store)) {
+		/* The kernel already follows the new model: bring it back. */
+		sg_tx_abort(env);
+		if (env->sync)
+			env->sync(env->sync_ctx, env->model, NULL, 0);
+		return sg_fail(r, 500, "InternalError",
+			       "The request processing has failed due to some unknown error (store commit).");
+	}
+	return 0;
+}

@@ -1,0 +1,177 @@
+/* authorize.c - AuthorizeSecurityGroup: add inbound rules.  All permissions
+ * of a call are validated first; then the new ones are written in one
+ * transaction (store + one kernel batch).  A rule that exists already is a
+ * success that adds nothing. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "permission.h"
+
+/* "sg-" followed by letters, digits and '-'/'_'. */
+static bool group_id_ok(const char *id)
+{
+	if (strncmp(id, "sg-", 3) != 0 || strlen(id) >= SG_ID_LEN || !id[3])
+		return false;
+	for (const char *s = id + 3; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+struct sg_group *sg_need_group_param(struct sg_env *env, const struct sg_params *p,
+				     const struct sg_caller *c, struct sg_reply *r)
+{
+	const char *id = sg_need(p, "SecurityGroupId", r);
+	if (!id)
+		return NULL;
+	if (!group_id_ok(id)) {
+		sg_fail(r, 400, "InvalidSecurityGroupId.Malformed",
+			"The specified parameter SecurityGroupId is not valid.");
+		return NULL;
+	}
+	return sg_need_group(env, id, c, r);
+}
+
+static size_t group_sourced(const struct sg_group *g)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < g->nrules; i++)
+		n += g->rules[i].src_kind == SG_SRC_GROUP;
+	return n;
+}
+
+static size_t rule_cost(const struct sg_model *m, const struct sg_rule *rule)
+{
+	const struct sg_port_list *prl = rule->port_list_id[0] ? sg_prl_find(m, rule->port_list_id) : NULL;
+	return prl ? prl->max_entries : 1;
+}
+
+/* Quotas: rules per group, group-sourced rules per group, rules per NIC. */
+static int check_quotas(const struct sg_env *env, const struct sg_group *g,
+			const struct sg_rule *add, size_t nadd, struct sg_reply *r)
+{
+	const struct sg_quota *q = &env->model->quota;
+	size_t cost = 0, groups = 0;
+	for (size_t i = 0; i < nadd; i++) {
+		cost += rule_cost(env->model, &add[i]);
+		groups += add[i].src_kind == SG_SRC_GROUP;
+	}
+	if (g->nrules + nadd > q->rules_per_group)
+		return sg_fail(r, 403, "AuthorizationLimitExceed",
+			       "The limit of authorization records in the security group reaches: %zu rules, at most %u.",
+			       g->nrules + nadd, q->rules_per_group);
+	if (groups && group_sourced(g) + groups > q->group_rules_per_group)
+		return sg_fail(r, 400, "AuthorizedGroupRule.LimitExceed",
+			       "You have reached the limit on the number of group authorization rules that you can add to a security group.When authorization object of rule is security group, the limit is %u.",
+			       q->group_rules_per_group);
+	for (size_t i = 0; i < env->model->nnics; i++) {
+		const struct sg_nic *n = &env->model->nics[i];
+		if (!sg_nic_in_group(n, g->id))
+			continue;
+		size_t have = sg_nic_rule_count(env->model, n);
+		if (have + cost > q->rules_per_nic)
+			return sg_fail(r, 403, "AuthorizationLimitExceed",
+				       "The limit of authorization records in the security group reaches: network interface %s would have %zu rules over its groups, at most %u.",
+				       n->id, have + cost, q->rules_per_nic);
+	}
+	return 0;
+}
+
+static void free_rules(struct sg_rule *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sg_rule_free(&v[i]);
+	free(v);
+}
+
+/* Parse every permission; keep the new ones (not already in g) in *out. */
+static int collect(struct sg_env *env, const struct sg_params *p, const struct sg_caller *c,
+		   const struct sg_group *g, struct sg_rule **out, size_t *nout, struct sg_reply *r)
+{
+	char **prefixes = NULL;
+	size_t n = 0, k = 0;
+	if (sg_perm_prefixes(env, p, &prefixes, &n, r))
+		return -1;
+	struct sg_rule *v = calloc(n, sizeof(*v));
+	int rc = v ? 0 : sg_fail(r, 500, "InternalError", "Out of memory.");
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct sg_rule rule;
+		if ((rc = sg_perm_parse(env, p, prefixes[i], c, g, &rule, r)))
+			break;
+		bool dup = false;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = sg_rule_same(&v[j], &rule);
+		if (dup) {
+			sg_rule_free(&rule);
+			rc = sg_fail(r, 400, "InvalidParam.DuplicatePermissions",
+				     "There are duplicate permissions in the specified parameter Permissions.");
+			break;
+		}
+		v[k++] = rule;
+	}
+	sg_perm_prefixes_free(prefixes, n);
+	if (rc) {
+		free_rules(v, k);
+		return -1;
+	}
+	/* Drop the ones that exist already: success, nothing added. */
+	size_t w = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (sg_rule_find_same(g, &v[i]))
+			sg_rule_free(&v[i]);
+		else
+			v[w++] = v[i];
+	}
+	*out = v;
+	*nout = w;
+	return 0;
+}
+
+SG_ACTION(AuthorizeSecurityGroup)
+{
+	if (sg_check_region(env, p, r))
+		return -1;
+	struct sg_group *g = sg_need_group_param(env, p, c, r);
+	if (!g)
+		return -1;
+	if (sg_token_replay(env, p, c, "AuthorizeSecurityGroup", r))
+		return r->code ? -1 : 0;
+
+	struct sg_rule *add = NULL;
+	size_t nadd = 0;
+	if (collect(env, p, c, g, &add, &nadd, r))
+		return -1;
+	if (check_quotas(env, g, add, nadd, r)) {
+		free_rules(add, nadd);
+		return -1;
+	}
+	sg_json_body(r);
+	if (sg_tx_begin(env, r)) {
+		free_rules(add, nadd);
+		return -1;
+	}
+	char gid[SG_ID_LEN];
+	memcpy(gid, g->id, sizeof(gid));
+	int rc = 0;
+	size_t i = 0;
+	for (; i < nadd && !rc; i++) {
+		sg_id_new("sgr-", add[i].id, sizeof(add[i].id));
+		sg_time_now(add[i].create_time, sizeof(add[i].create_time));
+		struct sg_rule *stored = sg_rule_add(env->model, g, &add[i]); /* takes description */
+		if (!stored) {
+			rc = sg_fail(r, 500, "InternalError", "Out of memory.");
+			break;
+		}
+		add[i].description = NULL;
+		rc = sg_tx_check(env->store ? sg_store_put_rule(env->store, gid, stored) : 0, r);
+	}
+	free_rules(add, nadd);
+	if (!rc)
+		rc = sg_token_save(env, p, c, "AuthorizeSecurityGroup", r);
+	if (rc) {
+		sg_tx_abort(env);
+		return -1;
+	}
+	return sg_tx_commit(env, r);
+}

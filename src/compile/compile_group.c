@@ -1,0 +1,405 @@
+/* compile_group.c - the (priority, policy) bucket chains of one group.
+ *
+ * CIDR-sourced permissions become elements of up to four concatenated
+ * interval sets per bucket (c4p/c4n/c6p/c6n), made disjoint in creation
+ * order; everything else (prefix-list, group and port-list rules) becomes one
+ * ordinary rule per permission and family. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "box.h"
+#include "compile_internal.h"
+#include "ir_internal.h"
+
+enum { C4P, C4N, C6P, C6N, NCSETS };
+
+static const enum ir_key cset_key[NCSETS] = {
+	IR_KEY_IP4_PORTS, IR_KEY_IP4_NOPORT, IR_KEY_IP6_PORTS, IR_KEY_IP6_NOPORT,
+};
+
+struct bucket {
+	const struct sg_model *m;
+	const struct sg_group *g;
+	int prio;
+	enum sg_policy pol;
+	struct piece_list pieces[NCSETS];
+	struct ir_chain tmp; /* per-permission rules, moved into the chain at the end */
+};
+
+/* One protocol (range) a rule matches, and whether its ports apply. */
+struct proto_choice {
+	uint8_t lo, hi;
+	bool ports;
+};
+
+static bool rule_has_ports(const struct sg_rule *r)
+{
+	return r->port_list_id[0] || !r->dport.any || (r->has_sport && !r->sport.any);
+}
+
+/* Ports exist only for TCP and UDP; ALL with ports means both of them. */
+static int rule_protos(const struct sg_rule *r, int fam, struct proto_choice out[2])
+{
+	if (r->proto == SG_PROTO_TCP || r->proto == SG_PROTO_UDP) {
+		out[0] = (struct proto_choice){ r->proto, r->proto, true };
+		return 1;
+	}
+	if (r->proto == SG_PROTO_ALL || r->proto < 0) {
+		if (rule_has_ports(r)) {
+			out[0] = (struct proto_choice){ SG_PROTO_TCP, SG_PROTO_TCP, true };
+			out[1] = (struct proto_choice){ SG_PROTO_UDP, SG_PROTO_UDP, true };
+			return 2;
+		}
+		out[0] = (struct proto_choice){ 0, 255, false };
+		return 1;
+	}
+	uint8_t p = r->proto > 255 ? 255 : (uint8_t)r->proto;
+
+	if (p == SG_PROTO_ICMP && fam == 6)
+		p = SG_PROTO_ICMPV6;
+	out[0] = (struct proto_choice){ p, p, false };
+	return 1;
+}
+
+static void rule_dport(const struct sg_rule *r, struct ir_range *out)
+{
+	if (r->dport.any)
+		range_full(out, 2);
+	else
+		range_u16(out, r->dport.lo, r->dport.hi);
+}
+
+static void rule_sport(const struct sg_rule *r, struct ir_range *out)
+{
+	if (r->has_sport && !r->sport.any)
+		range_u16(out, r->sport.lo, r->sport.hi);
+	else
+		range_full(out, 2);
+}
+
+static void addr_range(const struct sg_addr_range *a, struct ir_range *out)
+{
+	memset(out, 0, sizeof(*out));
+	memcpy(out->lo, a->lo, a->family == 6 ? 16 : 4);
+	memcpy(out->hi, a->hi, a->family == 6 ? 16 : 4);
+}
+
+static void set_verdict(struct ir_verdict *v, enum sg_policy pol)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = pol == SG_POLICY_DROP ? IR_V_DROP : IR_V_ACCEPT;
+}
+
+/* A CIDR permission without a port list: its boxes go to the bucket's sets. */
+static int add_cidr_boxes(struct bucket *b, const struct sg_rule *r)
+{
+	int fam = r->src.family == 6 ? 6 : 4;
+	size_t alen = fam == 6 ? 16 : 4;
+	struct proto_choice pc[2];
+	int np = rule_protos(r, fam, pc);
+	struct ir_range saddr, daddr;
+
+	if (r->has_dst && r->dst.family != fam)
+		return 0; /* cannot match any packet */
+	addr_range(&r->src, &saddr);
+	if (r->has_dst)
+		addr_range(&r->dst, &daddr);
+	else
+		range_full(&daddr, alen);
+	for (int i = 0; i < np; i++) {
+		int which = (fam == 6 ? C6P : C4P) + (pc[i].ports ? 0 : 1);
+		struct box_shape s;
+		struct box box;
+		int rc;
+
+		box_shape_of(cset_key[which], &s);
+		memset(&box, 0, sizeof(box));
+		if (pc[i].ports) {
+			box.d[0] = saddr;
+			range_u8(&box.d[1], pc[i].lo, pc[i].hi);
+			rule_sport(r, &box.d[2]);
+			box.d[3] = daddr;
+			rule_dport(r, &box.d[4]);
+		} else {
+			box.d[0] = saddr;
+			box.d[1] = daddr;
+			range_u8(&box.d[2], pc[i].lo, pc[i].hi);
+		}
+		rc = pieces_add(&s, &b->pieces[which], &box, r->id);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_match(struct ir_rule *ir, enum ir_match_kind kind, int fam, const struct ir_range *range,
+		     const char *set)
+{
+	struct ir_match *m = ir_match_add(ir, kind);
+
+	if (!m)
+		return -E2BIG;
+	m->family = fam;
+	if (range)
+		m->range = *range;
+	if (set)
+		snprintf(m->set, sizeof(m->set), "%s", set);
+	return 0;
+}
+
+/* One ordinary rule per protocol choice: nfproto, source (src_kind/src_range
+ * or src_set), daddr, l4proto, sport, dport or @port list. */
+static int add_plain_rules(struct bucket *b, const struct sg_rule *r, int fam,
+			   const struct ir_range *src_range, const char *src_set, const char *prl_set)
+{
+	size_t alen = fam == 6 ? 16 : 4;
+	struct proto_choice pc[2];
+	int np = rule_protos(r, fam, pc);
+	int rc = 0;
+
+	if (r->has_dst && r->dst.family != fam)
+		return 0;
+	for (int i = 0; i < np && !rc; i++) {
+		struct ir_rule *ir = ir_rule_add(&b->tmp);
+		struct ir_range rg;
+
+		if (!ir)
+			return -ENOMEM;
+		rc = add_match(ir, IR_M_NFPROTO, fam, NULL, NULL);
+		if (!rc && src_set)
+			rc = add_match(ir, IR_M_SADDR_SET, fam, NULL, src_set);
+		if (!rc && src_range && !range_is_full(src_range, alen))
+			rc = add_match(ir, IR_M_SADDR, fam, src_range, NULL);
+		if (!rc && r->has_dst) {
+			addr_range(&r->dst, &rg);
+			rc = add_match(ir, IR_M_DADDR, fam, &rg, NULL);
+		}
+		if (!rc && !(pc[i].lo == 0 && pc[i].hi == 255)) {
+			range_u8(&rg, pc[i].lo, pc[i].hi);
+			rc = add_match(ir, IR_M_L4PROTO, fam, &rg, NULL);
+		}
+		if (!rc && pc[i].ports) {
+			rule_sport(r, &rg);
+			if (!range_is_full(&rg, 2))
+				rc = add_match(ir, IR_M_SPORT, fam, &rg, NULL);
+			if (!rc && prl_set) {
+				rc = add_match(ir, IR_M_DPORT_SET, fam, NULL, prl_set);
+			} else if (!rc) {
+				rule_dport(r, &rg);
+				if (!range_is_full(&rg, 2))
+					rc = add_match(ir, IR_M_DPORT, fam, &rg, NULL);
+			}
+		}
+		set_verdict(&ir->verdict, b->pol);
+		if (!rc)
+			rc = ir_str_set(&ir->comment, r->id);
+	}
+	return rc;
+}
+
+static bool prl_exists(const struct sg_model *m, const char *id)
+{
+	for (size_t i = 0; i < m->nprls; i++)
+		if (strcmp(m->prls[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+static const struct sg_prefix_list *pl_lookup(const struct sg_model *m, const char *id)
+{
+	for (size_t i = 0; i < m->npls; i++)
+		if (strcmp(m->pls[i].id, id) == 0)
+			return &m->pls[i];
+	return NULL;
+}
+
+/* Route one permission to the bucket's sets or to plain rules.  Rules whose
+ * prefix list, port list or source group is missing are skipped: the IR
+ * never holds a dangling reference. */
+static int add_rule(struct bucket *b, const struct sg_rule *r)
+{
+	char prl[IR_NAME_LEN], src[IR_NAME_LEN];
+	const char *prl_set = NULL;
+	struct ir_range rg;
+	int rc = 0;
+
+	if (r->port_list_id[0]) {
+		if (!prl_exists(b->m, r->port_list_id))
+			return 0;
+		snprintf(prl, sizeof(prl), "prl-%s", r->port_list_id);
+		prl_set = prl;
+	}
+	switch (r->src_kind) {
+	case SG_SRC_CIDR:
+		if (!prl_set)
+			return add_cidr_boxes(b, r);
+		addr_range(&r->src, &rg);
+		return add_plain_rules(b, r, r->src.family == 6 ? 6 : 4, &rg, NULL, prl_set);
+	case SG_SRC_PREFIX_LIST: {
+		const struct sg_prefix_list *pl = pl_lookup(b->m, r->prefix_list_id);
+
+		if (!pl)
+			return 0;
+		snprintf(src, sizeof(src), "pl-%s", pl->id);
+		return add_plain_rules(b, r, pl->family == 6 ? 6 : 4, NULL, src, prl_set);
+	}
+	case SG_SRC_GROUP:
+		if (!model_group(b->m, r->src_group_id))
+			return 0;
+		for (int fam = 4; fam <= 6 && !rc; fam += 2) {
+			if (r->has_dst ? r->dst.family != fam : (r->family && r->family != fam))
+				continue;
+			name_members(src, r->src_group_id, fam);
+			rc = add_plain_rules(b, r, fam, NULL, src, prl_set);
+		}
+		return rc;
+	}
+	return 0;
+}
+
+static void cset_name(char *buf, int which, const struct bucket *b)
+{
+	snprintf(buf, IR_NAME_LEN, "c%c%c-%s-p%d-%c", which < C6P ? '4' : '6',
+		 which % 2 == 0 ? 'p' : 'n', b->g->id, b->prio, b->pol == SG_POLICY_DROP ? 'd' : 'a');
+}
+
+static int emit_cset(struct ir_table *t, const char *name, int which, const struct piece_list *pl)
+{
+	struct ir_set *s = ir_set_add(t, name, cset_key[which]);
+	struct box_shape sh;
+
+	if (!s)
+		return -ENOMEM;
+	box_shape_of(cset_key[which], &sh);
+	for (size_t i = 0; i < pl->n; i++) {
+		struct ir_elem *e = ir_elem_add(s);
+
+		if (!e)
+			return -ENOMEM;
+		for (int d = 0; d < sh.n; d++)
+			e->f[d] = pl->v[i].b.d[d];
+		if (ir_str_set(&e->comment, pl->v[i].id))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Write the bucket's sets and chain into t; false in *used when empty. */
+static int emit_bucket(struct bucket *b, struct ir_table *t, bool *used)
+{
+	char name[IR_NAME_LEN];
+	struct ir_chain *c;
+	bool any = b->tmp.nrules > 0;
+	int rc;
+
+	for (int w = 0; w < NCSETS; w++) {
+		if (!b->pieces[w].n)
+			continue;
+		any = true;
+		cset_name(name, w, b);
+		rc = emit_cset(t, name, w, &b->pieces[w]);
+		if (rc)
+			return rc;
+	}
+	*used = any;
+	if (!any)
+		return 0;
+	name_bucket_chain(name, b->g->id, b->prio, b->pol);
+	c = ir_chain_add(t, name, IR_HOOK_NONE);
+	if (!c)
+		return -ENOMEM;
+	for (int w = 0; w < NCSETS; w++) {
+		struct ir_rule *r;
+		int fam = w < C6P ? 4 : 6;
+
+		if (!b->pieces[w].n)
+			continue;
+		r = ir_rule_add(c);
+		if (!r)
+			return -ENOMEM;
+		cset_name(name, w, b);
+		add_match(r, IR_M_NFPROTO, fam, NULL, NULL);
+		add_match(r, IR_M_TUPLE_SET, fam, NULL, name);
+		set_verdict(&r->verdict, b->pol);
+	}
+	for (size_t i = 0; i < b->tmp.nrules; i++) {
+		struct ir_rule *r = ir_rule_add(c);
+
+		if (!r)
+			return -ENOMEM;
+		*r = b->tmp.rules[i];
+		b->tmp.rules[i].comment = NULL; /* moved */
+	}
+	return 0;
+}
+
+static void bucket_free(struct bucket *b)
+{
+	for (int w = 0; w < NCSETS; w++)
+		pieces_free(&b->pieces[w]);
+	for (size_t i = 0; i < b->tmp.nrules; i++)
+		free(b->tmp.rules[i].comment);
+	free(b->tmp.rules);
+	memset(&b->tmp, 0, sizeof(b->tmp));
+}
+
+static int clamp_prio(int p)
+{
+	return p < SG_PRIO_MIN ? SG_PRIO_MIN : p > SG_PRIO_MAX ? SG_PRIO_MAX : p;
+}
+
+/* Bucket order: priority, drop before accept, creation order. */
+static int rule_qcmp(const void *pa, const void *pb)
+{
+	const struct sg_rule *a = *(const struct sg_rule *const *)pa;
+	const struct sg_rule *b = *(const struct sg_rule *const *)pb;
+
+	int pa_ = clamp_prio(a->priority), pb_ = clamp_prio(b->priority);
+	bool da = a->policy == SG_POLICY_DROP, db = b->policy == SG_POLICY_DROP;
+
+	if (pa_ != pb_)
+		return pa_ < pb_ ? -1 : 1;
+	if (da != db)
+		return da ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return 0;
+}
+
+int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_table *t,
+		  struct group_buckets *gb)
+{
+	const struct sg_rule **v = NULL;
+	struct bucket b;
+	size_t i = 0;
+	int rc = 0;
+
+	memset(gb, 0, sizeof(*gb));
+	gb->g = g;
+	if (!g->nrules)
+		return 0;
+	v = malloc(g->nrules * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t k = 0; k < g->nrules; k++)
+		v[k] = &g->rules[k];
+	qsort(v, g->nrules, sizeof(*v), rule_qcmp);
+	while (i < g->nrules && !rc) {
+		memset(&b, 0, sizeof(b));
+		b.m = m;
+		b.g = g;
+		b.prio = clamp_prio(v[i]->priority);
+		b.pol = v[i]->policy == SG_POLICY_DROP ? SG_POLICY_DROP : SG_POLICY_ACCEPT;
+		for (; i < g->nrules && !rc && clamp_prio(v[i]->priority) == b.prio &&
+		       (v[i]->policy == SG_POLICY_DROP ? SG_POLICY_DROP : SG_POLICY_ACCEPT) == b.pol;
+		     i++)
+			rc = add_rule(&b, v[i]);
+		if (!rc)
+			rc = emit_bucket(&b, t, &gb->used[b.prio][b.pol]);
+		bucket_free(&b);
+	}
+	free(v);
+	return rc;
+}

@@ -1,0 +1,18 @@
+/* ir_internal.h - helpers shared by the files of src/compile/ (not a public API). */
+#ifndef SGD_COMPILE_IR_INTERNAL_H
+#define SGD_COMPILE_IR_INTERNAL_H
+
+#include "sgd/ir.h"
+
+/* Canonical order of two elements of a set with key k: by key fields only
+ * (lo then hi per field; IR_KEY_IFNAME compares lo only). */
+int ir_elem_key_cmp(enum ir_key k, const struct ir_elem *a, const struct ir_elem *b);
+
+/* Replace *dst by a heap copy of s (NULL clears).  0 or -ENOMEM. */
+int ir_str_set(char **dst, const char *s);
+
+/* Append one change.  0 or -ENOMEM. */
+int ir_changes_push(struct ir_changes *ch, enum ir_change_kind kind, const struct ir_set *set,
+		    const struct ir_chain *chain, const struct ir_elem *elem);
+
+#endif

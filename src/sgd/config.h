@@ -1,0 +1,34 @@
+/* config.h - sgd's settings: defaults, then the config file, then flags. */
+#ifndef SGD_CONFIG_H
+#define SGD_CONFIG_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "sgd/action.h"
+#include "sgd/ir.h"
+#include "sgd/model.h"
+
+struct sgd_config {
+	char state_dir[256];
+	char socket_path[256];
+	char config_path[256];
+	char credentials_path[256];
+	char listen[128];          /* "" = TCP off */
+	char region[64];
+	char admin_group[64];      /* "" = root only */
+	enum ir_mode mode;
+	struct sg_quota quota;
+	struct sg_account admin_account;
+	size_t max_body;
+	unsigned timeout_s;
+	bool config_given;         /* --config named a file: it must exist */
+};
+
+void sgd_config_defaults(struct sgd_config *c);
+/* Parse argv (first pass finds --config, second overrides the file). 0 ok,
+ * 1 = exit 0 (help/version printed), -1 = usage error (printed). */
+int sgd_config_args(struct sgd_config *c, int argc, char **argv);
+/* Read `key = value` lines.  -errno with a message on stderr. */
+int sgd_config_file(struct sgd_config *c, const char *path);
+
+#endif

@@ -1,0 +1,207 @@
+/* main.c - sgd: load the database, put the ruleset in the kernel in one
+ * transaction, serve the API, repair the table when someone else changes it. */
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "config.h"
+#include "dataplane.h"
+#include "sgd/api.h"
+#include "sgd/store.h"
+
+struct sgd {
+	struct sgd_config cfg;
+	struct sg_model model;
+	struct sg_store *store;
+	struct sg_dataplane dp;
+	struct sg_creds creds;
+	struct sg_env env;
+	struct sg_api *api;
+	pthread_mutex_t lock;
+};
+
+static void notify(const char *state)
+{
+#ifdef HAVE_SYSTEMD
+	sd_notify(0, state);
+#else
+	(void)state;
+#endif
+}
+
+static int load_credentials(struct sgd *d)
+{
+	char err[256] = "";
+	int rc = sg_creds_load(d->cfg.credentials_path, &d->creds, err, sizeof(err));
+	if (rc == 0)
+		return 0;
+	if (rc == -ENOENT && !d->cfg.listen[0])
+		return 0; /* only signed TCP requests need AccessKeys */
+	fprintf(stderr, "sgd: credentials %s: %s\n", d->cfg.credentials_path,
+		err[0] ? err : strerror(-rc));
+	return rc;
+}
+
+/* Bring the kernel to the database's state in one transaction. */
+static int apply_all(struct sgd *d, const char *why)
+{
+	char err[256] = "";
+	int rc = sg_dp_replace(&d->dp, &d->model, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "sgd: %s: the kernel refused the ruleset: %s\n", why,
+			err[0] ? err : strerror(-rc));
+	else
+		fprintf(stderr, "sgd: %s: table inet sgd replaced (%zu groups, %zu interfaces)\n", why,
+			d->model.ngroups, d->model.nnics);
+	return rc;
+}
+
+static int start(struct sgd *d)
+{
+	int rc = sg_store_open(d->cfg.state_dir, &d->store);
+	if (rc) {
+		fprintf(stderr, "sgd: cannot open the state in %s: %s\n", d->cfg.state_dir, strerror(-rc));
+		return rc;
+	}
+	sg_model_init(&d->model);
+	d->model.quota = d->cfg.quota;
+	if ((rc = sg_store_load(d->store, &d->model))) {
+		fprintf(stderr, "sgd: cannot load %s/state.db: %s\n", d->cfg.state_dir, strerror(-rc));
+		return rc;
+	}
+	if ((rc = load_credentials(d)))
+		return rc;
+	if ((rc = sg_dp_open(&d->dp, d->cfg.mode))) {
+		fprintf(stderr, "sgd: cannot open nf_tables netlink: %s\n", strerror(-rc));
+		return rc;
+	}
+	if ((rc = apply_all(d, "start-up")))
+		return rc;
+
+	d->env = (struct sg_env){
+		.model = &d->model, .store = d->store, .sync = sg_dp_sync, .sync_ctx = &d->dp,
+		.region = d->cfg.region, .accounts = d->creds.accounts, .naccounts = d->creds.naccounts,
+	};
+	gid_t admin_gid = (gid_t)-1;
+	if (d->cfg.admin_group[0]) {
+		struct group *g = getgrnam(d->cfg.admin_group);
+		if (!g) {
+			fprintf(stderr, "sgd: unknown admin group `%s'\n", d->cfg.admin_group);
+			return -ENOENT;
+		}
+		admin_gid = g->gr_gid;
+	}
+	struct sg_api_config ac = {
+		.socket_path = d->cfg.socket_path, .listen = d->cfg.listen[0] ? d->cfg.listen : NULL,
+		.admin_gid = admin_gid, .admin_account = d->cfg.admin_account, .creds = &d->creds,
+		.max_body = d->cfg.max_body, .timeout_s = d->cfg.timeout_s,
+	};
+	if ((rc = sg_api_start(&ac, &d->env, &d->lock, &d->api))) {
+		fprintf(stderr, "sgd: cannot serve on %s%s%s: %s\n", d->cfg.socket_path,
+			ac.listen ? " and " : "", ac.listen ? ac.listen : "", strerror(-rc));
+		return rc;
+	}
+	fprintf(stderr, "sgd: serving on %s%s%s, mode %s, region %s\n", d->cfg.socket_path,
+		ac.listen ? " and " : "", ac.listen ? ac.listen : "",
+		d->cfg.mode == IR_MODE_HOST ? "host" : "routed", d->cfg.region);
+	return 0;
+}
+
+/* Someone else changed table inet sgd: put ours back. */
+static void on_nft_event(struct sgd *d)
+{
+	bool tampered = false;
+	pthread_mutex_lock(&d->lock);
+	int rc = sgnft_watch_read(d->dp.nft, "sgd", &tampered);
+	if (rc == 0 && tampered) {
+		fprintf(stderr, "sgd: table inet sgd was changed by another process: repairing\n");
+		d->dp.repairs++;
+		apply_all(d, "repair");
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void on_reload(struct sgd *d)
+{
+	pthread_mutex_lock(&d->lock);
+	struct sg_quota q = d->model.quota;
+	sg_model_free(&d->model);
+	d->model.quota = q;
+	if (sg_store_load(d->store, &d->model) == 0)
+		apply_all(d, "SIGHUP");
+	pthread_mutex_unlock(&d->lock);
+}
+
+static int run(struct sgd *d, int sfd)
+{
+	struct pollfd fds[2] = {
+		{ .fd = sfd, .events = POLLIN },
+		{ .fd = sgnft_watch_fd(d->dp.nft), .events = POLLIN },
+	};
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (fds[1].revents & POLLIN)
+			on_nft_event(d);
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGHUP) {
+				on_reload(d);
+				continue;
+			}
+			fprintf(stderr, "sgd: signal %u: stopping; the kernel keeps enforcing the ruleset\n",
+				si.ssi_signo);
+			return 0;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct sgd d;
+	sgd_config_defaults(&d.cfg);
+	int rc = sgd_config_args(&d.cfg, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	pthread_mutex_init(&d.lock, NULL);
+
+	/* Signals go to the signalfd only, also in the API's threads. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	rc = sfd < 0 ? -errno : start(&d);
+	if (rc == 0) {
+		notify("READY=1");
+		rc = run(&d, sfd);
+		notify("STOPPING=1");
+	}
+	if (d.api)
+		sg_api_stop(d.api);
+	sg_dp_close(&d.dp);
+	if (d.store)
+		sg_store_close(d.store);
+	sg_model_free(&d.model);
+	sg_creds_free(&d.creds);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,228 @@
+/* store_group.c - security groups and their rules: put, delete, load.
+ * Each object has one column list used by both its INSERT and its SELECT,
+ * and one bind and one read function walking the same order. */
+#include <errno.h>
+#include <string.h>
+#include <stdlib.h>
+#include "store_int.h"
+
+#define GROUP_COLS "id, name, description, vpc_id, type, inner_policy, owner_id, create_time"
+
+#define RULE_COLS "id, group_id, seq, policy, priority, proto, proto_text, family," \
+	" src_kind, src_family, src_lo, src_hi, src_text, src_group_id," \
+	" src_group_owner_id, src_group_owner_account, prefix_list_id," \
+	" has_dst, dst_family, dst_lo, dst_hi, dst_text," \
+	" dport_lo, dport_hi, dport_any, port_list_id," \
+	" has_sport, sport_lo, sport_hi, sport_any, nic_type, description, create_time"
+
+static void group_bind(struct st_bind *b, const struct sg_group *g)
+{
+	b_text(b, g->id);
+	b_text(b, g->name);
+	b_text(b, g->description);
+	b_text(b, g->vpc_id);
+	b_int(b, g->type);
+	b_int(b, g->inner_policy);
+	b_u64(b, g->owner_id);
+	b_text(b, g->create_time);
+}
+
+static void group_read(struct st_row *r, struct sg_group *g)
+{
+	r_text(r, g->id, sizeof(g->id));
+	r_text(r, g->name, sizeof(g->name));
+	g->description = r_text_dup(r);
+	r_text(r, g->vpc_id, sizeof(g->vpc_id));
+	g->type = (enum sg_group_type)r_int(r);
+	g->inner_policy = (enum sg_policy)r_int(r);
+	g->owner_id = r_u64(r);
+	r_text(r, g->create_time, sizeof(g->create_time));
+}
+
+static void rule_bind(struct st_bind *b, const char *group_id, const struct sg_rule *rl)
+{
+	b_text(b, rl->id);
+	b_text(b, group_id);
+	b_u64(b, rl->seq);
+	b_int(b, rl->policy);
+	b_int(b, rl->priority);
+	b_int(b, rl->proto);
+	b_text(b, rl->proto_text);
+	b_int(b, rl->family);
+	b_int(b, rl->src_kind);
+	b_range(b, &rl->src);
+	b_text(b, rl->src_text);
+	b_text(b, rl->src_group_id);
+	b_u64(b, rl->src_group_owner_id);
+	b_text(b, rl->src_group_owner_account);
+	b_text(b, rl->prefix_list_id);
+	b_int(b, rl->has_dst);
+	b_range(b, &rl->dst);
+	b_text(b, rl->dst_text);
+	b_port(b, &rl->dport);
+	b_text(b, rl->port_list_id);
+	b_int(b, rl->has_sport);
+	b_port(b, &rl->sport);
+	b_text(b, rl->nic_type);
+	b_text(b, rl->description);
+	b_text(b, rl->create_time);
+}
+
+static void rule_read(struct st_row *r, char *group_id, size_t len, struct sg_rule *rl)
+{
+	r_text(r, rl->id, sizeof(rl->id));
+	r_text(r, group_id, len);
+	rl->seq = r_u64(r);
+	rl->policy = (enum sg_policy)r_int(r);
+	rl->priority = (uint8_t)r_int(r);
+	rl->proto = (int16_t)r_int(r);
+	r_text(r, rl->proto_text, sizeof(rl->proto_text));
+	rl->family = (uint8_t)r_int(r);
+	rl->src_kind = (enum sg_src_kind)r_int(r);
+	r_range(r, &rl->src);
+	r_text(r, rl->src_text, sizeof(rl->src_text));
+	r_text(r, rl->src_group_id, sizeof(rl->src_group_id));
+	rl->src_group_owner_id = r_u64(r);
+	r_text(r, rl->src_group_owner_account, sizeof(rl->src_group_owner_account));
+	r_text(r, rl->prefix_list_id, sizeof(rl->prefix_list_id));
+	rl->has_dst = r_int(r) != 0;
+	r_range(r, &rl->dst);
+	r_text(r, rl->dst_text, sizeof(rl->dst_text));
+	r_port(r, &rl->dport);
+	r_text(r, rl->port_list_id, sizeof(rl->port_list_id));
+	rl->has_sport = r_int(r) != 0;
+	r_port(r, &rl->sport);
+	r_text(r, rl->nic_type, sizeof(rl->nic_type));
+	rl->description = r_text_dup(r);
+	r_text(r, rl->create_time, sizeof(rl->create_time));
+}
+
+/* An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first and
+ * the foreign key cascade would take the group's rules with it. */
+int sg_store_put_group(struct sg_store *st, const struct sg_group *g)
+{
+	struct st_bind b;
+	sqlite3_stmt *s = st_get(st, ST_GROUP_PUT,
+		"INSERT INTO groups(" GROUP_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+		" ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+		" description=excluded.description, vpc_id=excluded.vpc_id,"
+		" type=excluded.type, inner_policy=excluded.inner_policy,"
+		" owner_id=excluded.owner_id, create_time=excluded.create_time");
+	int ret;
+
+	if (!s)
+		return -EIO;
+	b_init(&b, s);
+	group_bind(&b, g);
+	ret = b_done(st, &b, "bind group");
+	return ret ? ret : st_run(st, s, "put group");
+}
+
+/* The cascade would do this too; deleting the rules explicitly keeps the
+ * contract true even on a connection where foreign keys were left off. */
+int sg_store_del_group(struct sg_store *st, const char *group_id)
+{
+	int ret = st_del_by_id(st, ST_GROUP_RULES_DEL, "DELETE FROM rules WHERE group_id = ?1",
+			       group_id);
+
+	return ret ? ret : st_del_by_id(st, ST_GROUP_DEL, "DELETE FROM groups WHERE id = ?1",
+					group_id);
+}
+
+/* A rule has no children, so REPLACE is a plain upsert here. */
+int sg_store_put_rule(struct sg_store *st, const char *group_id, const struct sg_rule *r)
+{
+	struct st_bind b;
+	sqlite3_stmt *s = st_get(st, ST_RULE_PUT,
+		"INSERT OR REPLACE INTO rules(" RULE_COLS ") VALUES("
+		"?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
+		"?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33)");
+	int ret;
+
+	if (!s)
+		return -EIO;
+	b_init(&b, s);
+	rule_bind(&b, group_id, r);
+	ret = b_done(st, &b, "bind rule");
+	return ret ? ret : st_run(st, s, "put rule");
+}
+
+int sg_store_del_rule(struct sg_store *st, const char *rule_id)
+{
+	return st_del_by_id(st, ST_RULE_DEL, "DELETE FROM rules WHERE id = ?1", rule_id);
+}
+
+static int load_group_rows(struct sg_store *st, struct sg_model *m)
+{
+	sqlite3_stmt *s = st_get(st, ST_LOAD_GROUPS,
+				 "SELECT " GROUP_COLS " FROM groups ORDER BY rowid");
+	struct st_row r;
+	int rc, ret = 0;
+
+	if (!s)
+		return -EIO;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sg_group g;
+
+		memset(&g, 0, sizeof(g));
+		r_init(&r, s);
+		group_read(&r, &g);
+		ret = r.rc;
+		if (!ret && !sg_group_add(m, &g))
+			ret = -ENOMEM;
+		if (ret) {
+			free(g.description);
+			break;
+		}
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = st_fail(st, "load groups");
+	sqlite3_reset(s);
+	return ret;
+}
+
+/* Rules come sorted by group then seq, so each group is looked up once and
+ * its rules are added in creation order. */
+static int load_rule_rows(struct sg_store *st, struct sg_model *m, uint64_t *max_seq)
+{
+	sqlite3_stmt *s = st_get(st, ST_LOAD_RULES,
+				 "SELECT " RULE_COLS " FROM rules ORDER BY group_id, seq");
+	struct sg_group *g = NULL;
+	char gid[SG_ID_LEN];
+	struct st_row r;
+	int rc, ret = 0;
+
+	if (!s)
+		return -EIO;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sg_rule rl;
+
+		memset(&rl, 0, sizeof(rl));
+		r_init(&r, s);
+		rule_read(&r, gid, sizeof(gid), &rl);
+		ret = r.rc;
+		if (!ret && (!g || strcmp(g->id, gid) != 0))
+			g = sg_group_find(m, gid);
+		if (!ret && !g)
+			ret = st_corrupt("rule of a group that does not exist");
+		if (!ret && !sg_rule_add(m, g, &rl))
+			ret = -ENOMEM;
+		if (ret) {
+			free(rl.description);
+			break;
+		}
+		if (rl.seq > *max_seq)
+			*max_seq = rl.seq;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = st_fail(st, "load rules");
+	sqlite3_reset(s);
+	return ret;
+}
+
+int st_load_groups(struct sg_store *st, struct sg_model *m, uint64_t *max_seq)
+{
+	int ret = load_group_rows(st, m);
+
+	return ret ? ret : load_rule_rows(st, m, max_seq);
+}

@@ -1,0 +1,279 @@
+/* store_lists.c - prefix lists and port range lists with their entries.
+ * A put rewrites the header in place (upsert) and the entries as a whole:
+ * lists are small and this keeps their order exactly as the model has it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store_int.h"
+
+#define PL_COLS "id, name, description, family, max_entries, owner_id, create_time"
+#define PL_ENT_COLS "family, lo, hi, cidr, description"
+#define PRL_COLS "id, name, description, max_entries, owner_id, create_time"
+#define PRL_ENT_COLS "lo, hi, any, text, description"
+
+/* ---- prefix lists ---- */
+
+static int pl_put_entries(struct sg_store *st, const struct sg_prefix_list *pl)
+{
+	struct st_bind b;
+	sqlite3_stmt *s;
+	size_t i;
+	int ret;
+
+	ret = st_del_by_id(st, ST_PL_ENT_CLEAR,
+			"DELETE FROM prefix_list_entries WHERE pl_id = ?1", pl->id);
+	for (i = 0; !ret && i < pl->nentries; i++) {
+		const struct sg_prefix_entry *e = &pl->entries[i];
+
+		s = st_get(st, ST_PL_ENT_ADD, "INSERT INTO prefix_list_entries(pl_id, pos, "
+			   PL_ENT_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)");
+		if (!s)
+			return -EIO;
+		b_init(&b, s);
+		b_text(&b, pl->id);
+		b_int(&b, (int64_t)i);
+		b_range(&b, &e->range);
+		b_text(&b, e->cidr);
+		b_text(&b, e->description);
+		ret = b_done(st, &b, "bind prefix list entry");
+		if (!ret)
+			ret = st_run(st, s, "put prefix list entry");
+	}
+	return ret;
+}
+
+int sg_store_put_pl(struct sg_store *st, const struct sg_prefix_list *pl)
+{
+	struct st_bind b;
+	sqlite3_stmt *s = st_get(st, ST_PL_PUT,
+		"INSERT INTO prefix_lists(" PL_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)"
+		" ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+		" description=excluded.description, family=excluded.family,"
+		" max_entries=excluded.max_entries, owner_id=excluded.owner_id,"
+		" create_time=excluded.create_time");
+	int ret;
+
+	if (!s)
+		return -EIO;
+	b_init(&b, s);
+	b_text(&b, pl->id);
+	b_text(&b, pl->name);
+	b_text(&b, pl->description);
+	b_int(&b, pl->family);
+	b_int(&b, pl->max_entries);
+	b_u64(&b, pl->owner_id);
+	b_text(&b, pl->create_time);
+	ret = b_done(st, &b, "bind prefix list");
+	if (!ret)
+		ret = st_run(st, s, "put prefix list");
+	return ret ? ret : pl_put_entries(st, pl);
+}
+
+int sg_store_del_pl(struct sg_store *st, const char *pl_id)
+{
+	int ret = st_del_by_id(st, ST_PL_ENT_CLEAR,
+			    "DELETE FROM prefix_list_entries WHERE pl_id = ?1", pl_id);
+
+	return ret ? ret : st_del_by_id(st, ST_PL_DEL, "DELETE FROM prefix_lists WHERE id = ?1", pl_id);
+}
+
+static int pl_load_entries(struct sg_store *st, struct sg_prefix_list *pl)
+{
+	sqlite3_stmt *s = st_get(st, ST_LOAD_PL_ENTS, "SELECT " PL_ENT_COLS
+				 " FROM prefix_list_entries WHERE pl_id = ?1 ORDER BY pos");
+	struct st_row r;
+	int rc, ret = 0;
+
+	if (!s)
+		return -EIO;
+	if (sqlite3_bind_text(s, 1, pl->id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+		return st_fail(st, "bind prefix list id");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sg_prefix_entry e;
+
+		memset(&e, 0, sizeof(e));
+		r_init(&r, s);
+		r_range(&r, &e.range);
+		r_text(&r, e.cidr, sizeof(e.cidr));
+		e.description = r_text_dup(&r);
+		ret = r.rc ? r.rc : sg_pl_entry_add(pl, &e);
+		if (ret) {
+			free(e.description);
+			break;
+		}
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = st_fail(st, "load prefix list entries");
+	sqlite3_reset(s);
+	return ret;
+}
+
+int st_load_pls(struct sg_store *st, struct sg_model *m)
+{
+	sqlite3_stmt *s = st_get(st, ST_LOAD_PLS,
+				 "SELECT " PL_COLS " FROM prefix_lists ORDER BY rowid");
+	struct st_row r;
+	int rc, ret = 0;
+
+	if (!s)
+		return -EIO;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sg_prefix_list pl, *added = NULL;
+
+		memset(&pl, 0, sizeof(pl));
+		r_init(&r, s);
+		r_text(&r, pl.id, sizeof(pl.id));
+		r_text(&r, pl.name, sizeof(pl.name));
+		pl.description = r_text_dup(&r);
+		pl.family = (uint8_t)r_int(&r);
+		pl.max_entries = (uint32_t)r_int(&r);
+		pl.owner_id = r_u64(&r);
+		r_text(&r, pl.create_time, sizeof(pl.create_time));
+		ret = r.rc;
+		if (!ret && !(added = sg_pl_add(m, &pl)))
+			ret = -ENOMEM;
+		if (ret) {
+			free(pl.description);
+			break;
+		}
+		ret = pl_load_entries(st, added);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = st_fail(st, "load prefix lists");
+	sqlite3_reset(s);
+	return ret;
+}
+
+/* ---- port range lists ---- */
+
+static int prl_put_entries(struct sg_store *st, const struct sg_port_list *prl)
+{
+	struct st_bind b;
+	sqlite3_stmt *s;
+	size_t i;
+	int ret;
+
+	ret = st_del_by_id(st, ST_PRL_ENT_CLEAR,
+			"DELETE FROM port_list_entries WHERE prl_id = ?1", prl->id);
+	for (i = 0; !ret && i < prl->nentries; i++) {
+		const struct sg_port_entry *e = &prl->entries[i];
+
+		s = st_get(st, ST_PRL_ENT_ADD, "INSERT INTO port_list_entries(prl_id, pos, "
+			   PRL_ENT_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)");
+		if (!s)
+			return -EIO;
+		b_init(&b, s);
+		b_text(&b, prl->id);
+		b_int(&b, (int64_t)i);
+		b_port(&b, &e->range);
+		b_text(&b, e->text);
+		b_text(&b, e->description);
+		ret = b_done(st, &b, "bind port list entry");
+		if (!ret)
+			ret = st_run(st, s, "put port list entry");
+	}
+	return ret;
+}
+
+int sg_store_put_prl(struct sg_store *st, const struct sg_port_list *prl)
+{
+	struct st_bind b;
+	sqlite3_stmt *s = st_get(st, ST_PRL_PUT,
+		"INSERT INTO port_lists(" PRL_COLS ") VALUES(?1,?2,?3,?4,?5,?6)"
+		" ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+		" description=excluded.description, max_entries=excluded.max_entries,"
+		" owner_id=excluded.owner_id, create_time=excluded.create_time");
+	int ret;
+
+	if (!s)
+		return -EIO;
+	b_init(&b, s);
+	b_text(&b, prl->id);
+	b_text(&b, prl->name);
+	b_text(&b, prl->description);
+	b_int(&b, prl->max_entries);
+	b_u64(&b, prl->owner_id);
+	b_text(&b, prl->create_time);
+	ret = b_done(st, &b, "bind port list");
+	if (!ret)
+		ret = st_run(st, s, "put port list");
+	return ret ? ret : prl_put_entries(st, prl);
+}
+
+int sg_store_del_prl(struct sg_store *st, const char *prl_id)
+{
+	int ret = st_del_by_id(st, ST_PRL_ENT_CLEAR,
+			    "DELETE FROM port_list_entries WHERE prl_id = ?1", prl_id);
+
+	return ret ? ret : st_del_by_id(st, ST_PRL_DEL, "DELETE FROM port_lists WHERE id = ?1", prl_id);
+}
+
+static int prl_load_entries(struct sg_store *st, struct sg_port_list *prl)
+{
+	sqlite3_stmt *s = st_get(st, ST_LOAD_PRL_ENTS, "SELECT " PRL_ENT_COLS
+				 " FROM port_list_entries WHERE prl_id = ?1 ORDER BY pos");
+	struct st_row r;
+	int rc, ret = 0;
+
+	if (!s)
+		return -EIO;
+	if (sqlite3_bind_text(s, 1, prl->id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+		return st_fail(st, "bind port list id");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sg_port_entry e;
+
+		memset(&e, 0, sizeof(e));
+		r_init(&r, s);
+		r_port(&r, &e.range);
+		r_text(&r, e.text, sizeof(e.text));
+		e.description = r_text_dup(&r);
+		ret = r.rc ? r.rc : sg_prl_entry_add(prl, &e);
+		if (ret) {
+			free(e.description);
+			break;
+		}
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = st_fail(st, "load port list entries");
+	sqlite3_reset(s);
+	return ret;
+}
+
+int st_load_prls(struct sg_store *st, struct sg_model *m)
+{
+	sqlite3_stmt *s = st_get(st, ST_LOAD_PRLS,
+				 "SELECT " PRL_COLS " FROM port_lists ORDER BY rowid");
+	struct st_row r;
+	int rc, ret = 0;
+
+	if (!s)
+		return -EIO;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sg_port_list prl, *added = NULL;
+
+		memset(&prl, 0, sizeof(prl));
+		r_init(&r, s);
+		r_text(&r, prl.id, sizeof(prl.id));
+		r_text(&r, prl.name, sizeof(prl.name));
+		prl.description = r_text_dup(&r);
+		prl.max_entries = (uint32_t)r_int(&r);
+		prl.owner_id = r_u64(&r);
+		r_text(&r, prl.create_time, sizeof(prl.create_time));
+		ret = r.rc;
+		if (!ret && !(added = sg_prl_add(m, &prl)))
+			ret = -ENOMEM;
+		if (ret) {
+			free(prl.description);
+			break;
+		}
+		ret = prl_load_entries(st, added);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = st_fail(st, "load port lists");
+	sqlite3_reset(s);
+	return ret;
+}
