@@ -26,6 +26,8 @@ CTL_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/sgctl/*.c))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+include tests/tools/tools.mk
+
 .PHONY: all deps check unit integration sdk san-check demo bench fuzz clean install
 all: $(BUILD)/sgd $(BUILD)/sgctl
 
@@ -53,10 +55,10 @@ deps:
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
-integration: all
+integration: all tools
 	@SGD_BUILD=$(BUILD) tests/integration/run.sh
 
-sdk: all
+sdk: all tools
 	@SGD_BUILD=$(BUILD) tests/sdk/run.sh
 
 # The unit and end-to-end tests again under ASan + UBSan.

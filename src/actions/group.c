@@ -403,8 +403,8 @@ SG_ACTION(DescribeSecurityGroupAttribute)
 		.tokens = true, .max_def = 500, .max_lo = 1, .max_hi = 1000,
 	};
 	struct sgu_page pg;
-	bool ingress, paged;
-	const char *nic;
+	bool ingress = true, paged;
+	const char *nic = "intranet";
 	if (sg_check_region(env, p, r))
 		return -1;
 	const char *id = sg_need(p, "SecurityGroupId", r);

@@ -18,6 +18,7 @@
 #define SG_CLOCK_SKEW_S     900   /* Alibaba: 15 minutes either way */
 #define SG_NONCE_WINDOW_S   900
 #define SG_NONCE_CAP        100000
+#define SG_MAX_PARAMS       4096  /* 100 permissions x ~15 fields fit easily */
 #define SG_DEFAULT_HOST_ID  "ecs.aliyuncs.com"
 
 /* ---- one HTTP request, as the transport saw it ---- */

@@ -53,6 +53,11 @@ int sg_form_parse(const char *s, size_t n, struct sg_params *p, struct sg_reply 
 		i += len + 1;
 		if (len == 0)
 			continue; /* "a=1&&b=2" and a trailing '&' are harmless */
+		/* sg_params_set is linear: bound the pairs so a 1 MiB body of
+		 * "a=&b=&..." cannot cost quadratic time. */
+		if (p->n >= SG_MAX_PARAMS)
+			return sg_fail(r, 400, "InvalidParameter.TooMany",
+				       "The request has more than %d parameters.", SG_MAX_PARAMS);
 		const char *eq = memchr(seg, '=', len);
 		size_t klen = eq ? (size_t)(eq - seg) : len;
 		char *k = NULL, *v = NULL;

@@ -80,7 +80,7 @@ static int set_key(struct sgd_config *c, const char *k, const char *v)
 	}
 	if (strcmp(k, "admin_account_name") == 0) return STR(c->admin_account.name, v);
 	if (strcmp(k, "max_body") == 0) {
-		uint32_t n;
+		uint32_t n = 0;
 		int rc = set_u32(&n, v);
 		c->max_body = n;
 		return rc;

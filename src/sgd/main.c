@@ -17,6 +17,7 @@
 #include "config.h"
 #include "dataplane.h"
 #include "sgd/api.h"
+#include "sgd/link.h"
 #include "sgd/store.h"
 
 struct sgd {
@@ -27,6 +28,7 @@ struct sgd {
 	struct sg_creds creds;
 	struct sg_env env;
 	struct sg_api *api;
+	struct sg_link *link;
 	pthread_mutex_t lock;
 };
 
@@ -66,6 +68,20 @@ static int apply_all(struct sgd *d, const char *why)
 	return rc;
 }
 
+/* Interfaces come and go (a VM starts): matching is by name, so the kernel
+ * already filters a managed device the moment it exists; say so. */
+static void on_link_change(const struct sg_link_change *ch, void *arg)
+{
+	struct sgd *d = arg;
+	pthread_mutex_lock(&d->lock);
+	const struct sg_nic *n = sg_nic_find_by_device(&d->model, ch->ifname);
+	if (n && (ch->event == SG_LINK_ADDED || ch->event == SG_LINK_RENAMED))
+		fprintf(stderr, "sgd: %s appeared: filtered for %s\n", ch->ifname, n->id);
+	else if (n && ch->event == SG_LINK_REMOVED)
+		fprintf(stderr, "sgd: %s is gone: %s keeps its rules for when it returns\n", ch->ifname, n->id);
+	pthread_mutex_unlock(&d->lock);
+}
+
 static int start(struct sgd *d)
 {
 	int rc = sg_store_open(d->cfg.state_dir, &d->store);
@@ -87,6 +103,10 @@ static int start(struct sgd *d)
 	}
 	if ((rc = apply_all(d, "start-up")))
 		return rc;
+	if (sg_link_open(&d->link) == 0)
+		sg_link_set_callback(d->link, on_link_change, d);
+	else
+		fprintf(stderr, "sgd: cannot watch links (libnl); filtering is unaffected\n");
 
 	d->env = (struct sg_env){
 		.model = &d->model, .store = d->store, .sync = sg_dp_sync, .sync_ctx = &d->dp,
@@ -144,18 +164,21 @@ static void on_reload(struct sgd *d)
 
 static int run(struct sgd *d, int sfd)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = sfd, .events = POLLIN },
 		{ .fd = sgnft_watch_fd(d->dp.nft), .events = POLLIN },
+		{ .fd = d->link ? sg_link_fd(d->link) : -1, .events = POLLIN },
 	};
 	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
 		if (fds[1].revents & POLLIN)
 			on_nft_event(d);
+		if (fds[2].revents & POLLIN)
+			sg_link_read(d->link);
 		if (fds[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
@@ -198,6 +221,8 @@ int main(int argc, char **argv)
 	}
 	if (d.api)
 		sg_api_stop(d.api);
+	if (d.link)
+		sg_link_close(d.link);
 	sg_dp_close(&d.dp);
 	if (d.store)
 		sg_store_close(d.store);

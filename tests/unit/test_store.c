@@ -109,7 +109,7 @@ static struct sg_group make_group(const char *id, const char *desc, uint64_t own
 	return g;
 }
 
-static struct sg_rule make_rule(const char *id, uint64_t seq, int variant)
+static struct sg_rule make_rule(const char *id, uint64_t seq, unsigned variant)
 {
 	struct sg_rule r;
 
@@ -123,26 +123,26 @@ static struct sg_rule make_rule(const char *id, uint64_t seq, int variant)
 	r.family = variant == 1 ? 6 : 4;
 	r.src_kind = (enum sg_src_kind)(variant % 3);
 	fill_range(&r.src, r.family, (uint8_t)(10 + variant));
-	snprintf(r.src_text, sizeof(r.src_text), "198.51.100.%d/32", variant);
-	snprintf(r.src_group_id, sizeof(r.src_group_id), "sg-src%d", variant);
+	snprintf(r.src_text, sizeof(r.src_text), "198.51.100.%u/32", variant);
+	snprintf(r.src_group_id, sizeof(r.src_group_id), "sg-src%u", variant);
 	r.src_group_owner_id = UINT64_MAX - (uint64_t)variant; /* top bit set: signedness */
-	snprintf(r.src_group_owner_account, sizeof(r.src_group_owner_account), "ops%d@example.com",
+	snprintf(r.src_group_owner_account, sizeof(r.src_group_owner_account), "ops%u@example.com",
 		 variant);
-	snprintf(r.prefix_list_id, sizeof(r.prefix_list_id), "pl-%d", variant);
+	snprintf(r.prefix_list_id, sizeof(r.prefix_list_id), "pl-%u", variant);
 	r.has_dst = variant != 0;
 	fill_range(&r.dst, 6, (uint8_t)(50 + variant));
-	snprintf(r.dst_text, sizeof(r.dst_text), "2001:db8::%d/128", variant);
+	snprintf(r.dst_text, sizeof(r.dst_text), "2001:db8::%u/128", variant);
 	r.dport.lo = (uint16_t)(20 + variant);
 	r.dport.hi = 65535;
 	r.dport.any = variant == 2;
-	snprintf(r.port_list_id, sizeof(r.port_list_id), "prl-%d", variant);
+	snprintf(r.port_list_id, sizeof(r.port_list_id), "prl-%u", variant);
 	r.has_sport = variant == 1;
 	r.sport.lo = 1024;
 	r.sport.hi = (uint16_t)(2000 + variant);
 	r.sport.any = variant == 0;
 	snprintf(r.nic_type, sizeof(r.nic_type), variant ? "internet" : "intranet");
 	r.description = variant == 0 ? NULL : strdup(variant == 1 ? "" : "allow ssh");
-	snprintf(r.create_time, sizeof(r.create_time), "2026-11-29T14:1%dZ", variant);
+	snprintf(r.create_time, sizeof(r.create_time), "2026-11-29T14:1%uZ", variant % 10u);
 	return r;
 }
 
@@ -166,10 +166,10 @@ static void build_model(struct sg_model *m)
 	g.inner_policy = SG_POLICY_ACCEPT;
 	assert_non_null(sg_group_add(m, &g));
 	ga = sg_group_find(m, "sg-a");
-	for (int v = 0; v < 3; v++) {
+	for (unsigned v = 0; v < 3; v++) {
 		char id[24];
 
-		snprintf(id, sizeof(id), "sgr-a%d", v);
+		snprintf(id, sizeof(id), "sgr-a%u", v);
 		r = make_rule(id, (uint64_t)(10 + v * 5), v);
 		assert_non_null(sg_rule_add(m, ga, &r));
 	}

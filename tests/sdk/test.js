@@ -1,0 +1,623 @@
+'use strict';
+// SDK compatibility test: the official Alibaba Cloud SDKs, unchanged, against sgd.
+// Run by run.sh inside the namespace where sgd listens on 127.0.0.1:$SGD_SDK_PORT;
+// traffic probes run from the client namespace $SGD_SDK_NS_CLI (see run.sh).
+//
+// The same scenario runs once through @alicloud/ecs20140526 (signature V3, typed
+// request/response models) and once through @alicloud/pop-core (signature V1).
+// Each step prints "ok"/"FAIL" with the server's exact answer; the last line is
+// "N passed, M failed" and the exit status is 1 when anything failed.
+
+const assert = require('assert');
+const fs = require('fs');
+const { spawnSync } = require('child_process');
+const Ecs = require('@alicloud/ecs20140526');
+const { $OpenApiUtil } = require('@alicloud/openapi-core');
+const $dara = require('@darabonba/typescript');
+const RPCClient = require('@alicloud/pop-core');
+
+const PORT = Number(process.env.SGD_SDK_PORT || 8780);
+const NS_CLI = process.env.SGD_SDK_NS_CLI;
+const REGION = 'cn-hangzhou';
+const ACCOUNT_A = { id: 'LTAItest0001', secret: 'secret1', accountId: '1000000001' };
+const ACCOUNT_B = { id: 'LTAItest0002', secret: 'secret2', accountId: '1000000002' };
+const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+// ---------------------------------------------------------------- harness
+let passed = 0;
+let failed = 0;
+
+class Abort extends Error {}
+
+function describeError(e) {
+	if (e && e.sdkError)
+		return `${e.sdk} ${e.name}: code=${e.code} status=${e.status} body=${JSON.stringify(e.data)}`;
+	if (e instanceof assert.AssertionError) return e.message;
+	return (e && e.stack) ? e.stack.split('\n').slice(0, 3).join(' | ') : String(e);
+}
+
+async function check(name, fn) {
+	try {
+		const v = await fn();
+		passed++;
+		console.log(`ok   ${name}`);
+		return v;
+	} catch (e) {
+		failed++;
+		console.log(`FAIL ${name}\n       ${describeError(e)}`);
+		return undefined;
+	}
+}
+
+// A step the rest of a run depends on: a failure aborts the run.
+async function must(name, fn) {
+	let ok = false;
+	const v = await check(name, async () => { const r = await fn(); ok = true; return r; });
+	if (!ok) throw new Abort(name);
+	return v;
+}
+
+// ---------------------------------------------------------------- SDK adapters
+// Both adapters take PascalCase parameters (the API's names) and answer
+// {body (PascalCase object), raw (typed model for ecs), status}; errors are
+// rethrown as {sdkError, sdk, name, code, status, data, orig}.
+
+function ecsClient(key, secret, extra = {}) {
+	return new Ecs.default(new $OpenApiUtil.Config(Object.assign({
+		accessKeyId: key, accessKeySecret: secret,
+		endpoint: `127.0.0.1:${PORT}`, protocol: 'http', regionId: REGION,
+	}, extra)));
+}
+
+function ecsAdapter(label, key, secret, extra) {
+	const client = ecsClient(key, secret, extra);
+	return {
+		label, sdk: 'ecs20140526',
+		async call(action, params) {
+			const Req = Ecs[`${action}Request`];
+			const Body = Ecs[`${action}ResponseBody`];
+			assert(Req && Body, `ecs20140526 has no model for ${action}`);
+			// Parameters the typed request does not know (sgd's HostDevice) go
+			// through the SDK's documented extension point, unchanged SDK.
+			const known = new Set(Object.values(Req.names()));
+			const typed = {};
+			const queries = {};
+			for (const [k, v] of Object.entries(params)) {
+				if (known.has(k)) typed[k] = v;
+				else queries[k] = String(v);
+			}
+			const req = $dara.cast(typed, new Req({}));
+			const runtime = new $dara.RuntimeOptions(Object.keys(queries).length
+				? { extendsParameters: new $dara.ExtendsParameters({ queries }) } : {});
+			const method = `${action[0].toLowerCase()}${action.slice(1)}WithOptions`;
+			let res;
+			try {
+				res = await client[method](req, runtime);
+			} catch (e) {
+				if (e && typeof e.code === 'string' && /Error$/.test(e.name || '') && e.statusCode)
+					throw { sdkError: true, sdk: 'ecs20140526', name: e.name, code: e.code,
+						status: e.statusCode, data: e.data, orig: e };
+				throw e;
+			}
+			assert(res.body instanceof Body, `${action}: answer is not a typed ${Body.name}`);
+			return { body: res.body.toMap(), raw: res.body, status: res.statusCode };
+		},
+	};
+}
+
+function popAdapter(label, key, secret, methodFor) {
+	const client = new RPCClient({
+		accessKeyId: key, accessKeySecret: secret,
+		endpoint: `http://127.0.0.1:${PORT}`, apiVersion: '2014-05-26',
+	}, true /* verbose: [json, entry] to see the HTTP status */);
+	return {
+		label, sdk: 'pop-core',
+		async call(action, params) {
+			const method = methodFor(action);
+			let json, entry;
+			try {
+				[json, entry] = await client.request(action, params, { method, timeout: 10000 });
+			} catch (e) {
+				if (e && typeof e.code === 'string' && e.data)
+					throw { sdkError: true, sdk: 'pop-core', name: e.name, code: e.code,
+						status: e.entry && e.entry.response && e.entry.response.statusCode,
+						data: e.data, orig: e };
+				throw e;
+			}
+			return { body: json, raw: json, status: entry.response.statusCode };
+		},
+	};
+}
+
+async function ok(api, action, params) {
+	const r = await api.call(action, params);
+	assert.strictEqual(r.status, 200, `${action}: HTTP ${r.status}`);
+	assert.strictEqual(typeof r.body.RequestId, 'string', `${action}: no RequestId in ${JSON.stringify(r.body)}`);
+	assert(r.body.RequestId.length > 0, `${action}: empty RequestId`);
+	return r;
+}
+
+// Expect the SDK's error object with this code (string or RegExp) and status.
+async function fails(api, action, params, code, status) {
+	let r;
+	try {
+		r = await api.call(action, params);
+	} catch (e) {
+		if (!e || !e.sdkError) throw e;
+		const codeOk = code instanceof RegExp ? code.test(e.code) : e.code === code;
+		assert(codeOk, `expected code ${code}, got ${describeError(e)}`);
+		if (status !== undefined)
+			assert.strictEqual(e.status, status, `expected HTTP ${status}, got ${describeError(e)}`);
+		if (e.sdk === 'pop-core')
+			assert.strictEqual(e.orig.name, `${e.code}Error`, 'pop-core error name');
+		else
+			assert(['ClientError', 'ServerError', 'ThrottlingError'].includes(e.orig.name), 'ecs error class');
+		assert(e.data && typeof e.data.RequestId === 'string' && e.data.Message !== undefined,
+			`error body lacks RequestId/Message: ${JSON.stringify(e.data)}`);
+		return e;
+	}
+	assert.fail(`expected error ${code}, got success ${JSON.stringify(r.body)}`);
+}
+
+// ---------------------------------------------------------------- traffic probes
+function nsExec(args, timeoutMs) {
+	return spawnSync('ip', ['netns', 'exec', NS_CLI, ...args], { timeout: timeoutMs, encoding: 'utf8' });
+}
+
+// One TCP connection attempt from src[:sport] to dst:port (1 s connect timeout).
+function tcpOnce(src, dst, port, sport) {
+	const v6 = dst.includes(':');
+	const host = v6 ? `[${src}]` : src;
+	const bind = sport ? `${host}:${sport}` : host;
+	const target = v6 ? `TCP6:[${dst}]:${port}` : `TCP4:${dst}:${port}`;
+	const r = nsExec(['socat', '-u', 'OPEN:/dev/null', `${target},bind=${bind},connect-timeout=1,reuseaddr`], 5000);
+	return { up: r.status === 0, why: (r.stderr || '').trim().split('\n').pop() || `exit ${r.status}` };
+}
+
+const ICMP_PY = `
+import os, socket, struct, sys, time
+src, dst = sys.argv[1], sys.argv[2]
+def csum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+ident = os.getpid() & 0xffff
+pkt = struct.pack('!BBHHH', 8, 0, 0, ident, 1) + b'sgd-sdk-probe'
+pkt = pkt[:2] + struct.pack('!H', csum(pkt)) + pkt[4:]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.bind((src, 0))
+s.sendto(pkt, (dst, 0))
+end = time.time() + 1.0
+while time.time() < end:
+    s.settimeout(max(0.01, end - time.time()))
+    try:
+        data, addr = s.recvfrom(2048)
+    except socket.timeout:
+        break
+    ihl = (data[0] & 15) * 4
+    if addr[0] == dst and data[ihl] == 0 and struct.unpack('!H', data[ihl + 4:ihl + 6])[0] == ident:
+        sys.exit(0)
+sys.exit(1)
+`;
+
+function icmpOnce(src, dst) {
+	const r = nsExec([PYTHON, '-c', ICMP_PY, src, dst], 5000);
+	return { up: r.status === 0, why: (r.stderr || '').trim() || `exit ${r.status}` };
+}
+
+// Allowed traffic gets three tries (a first packet may wait for neighbour
+// discovery); blocked traffic must stay blocked for the whole 1 s timeout.
+function expectTraffic(kind, want, probe, what) {
+	let last;
+	for (let i = 0; i < (want ? 3 : 1); i++) {
+		last = probe();
+		if (last.up === want) return;
+	}
+	assert.fail(`${kind} ${what}: expected ${want ? 'ALLOWED' : 'BLOCKED'}, was ${last.up ? 'allowed' : `blocked (${last.why})`}`);
+}
+
+const allowTcp = (src, dst, port, sport) =>
+	expectTraffic('tcp', true, () => tcpOnce(src, dst, port, sport), `${src}${sport ? ':' + sport : ''} -> ${dst}:${port}`);
+const blockTcp = (src, dst, port, sport) =>
+	expectTraffic('tcp', false, () => tcpOnce(src, dst, port, sport), `${src}${sport ? ':' + sport : ''} -> ${dst}:${port}`);
+const allowIcmp = (src, dst) => expectTraffic('icmp echo', true, () => icmpOnce(src, dst), `${src} -> ${dst}`);
+const blockIcmp = (src, dst) => expectTraffic('icmp echo', false, () => icmpOnce(src, dst), `${src} -> ${dst}`);
+
+// ---------------------------------------------------------------- rule matching
+const stripHost = (c) => (c || '').replace(/\/(32|128)$/, '');
+const ci = (a, b) => String(a || '').toLowerCase() === String(b || '').toLowerCase();
+
+function permissionsOf(body) {
+	assert(body.Permissions && typeof body.Permissions === 'object' && !Array.isArray(body.Permissions),
+		`Permissions must be an object {Permission: [...]}, got ${JSON.stringify(body.Permissions)}`);
+	const list = body.Permissions.Permission || [];
+	assert(Array.isArray(list), 'Permissions.Permission must be an array');
+	return list;
+}
+
+// Does a described Permission p correspond to requested permission want?
+function sameRule(p, want) {
+	if (want.SourceCidrIp !== undefined && stripHost(p.SourceCidrIp) !== stripHost(want.SourceCidrIp)) return false;
+	if (want.SourceCidrIp === undefined && p.SourceCidrIp) return false;
+	if (want.Ipv6SourceCidrIp !== undefined && stripHost(p.Ipv6SourceCidrIp) !== stripHost(want.Ipv6SourceCidrIp)) return false;
+	if (want.Ipv6SourceCidrIp === undefined && p.Ipv6SourceCidrIp) return false;
+	if ((want.SourceGroupId || '') !== (p.SourceGroupId || '')) return false;
+	if ((want.SourcePrefixListId || '') !== (p.SourcePrefixListId || '')) return false;
+	if ((want.PortRangeListId || '') !== (p.PortRangeListId || '')) return false;
+	if (want.PortRange !== undefined && p.PortRange !== want.PortRange) return false;
+	if (stripHost(want.DestCidrIp) !== stripHost(p.DestCidrIp)) return false;
+	if ((want.SourcePortRange || '') !== (p.SourcePortRange || '')) return false;
+	if (!ci(p.IpProtocol, want.IpProtocol)) return false;
+	if (!ci(p.Policy, want.Policy || 'Accept')) return false;
+	return true;
+}
+
+function findRule(list, want) {
+	const hits = list.filter((p) => sameRule(p, want));
+	assert.strictEqual(hits.length, 1,
+		`expected exactly one described rule for ${JSON.stringify(want)}, found ${hits.length} in ${JSON.stringify(list)}`);
+	return hits[0];
+}
+
+function checkRuleFields(p, want) {
+	assert(/^sgr-/.test(p.SecurityGroupRuleId || ''), `SecurityGroupRuleId: ${JSON.stringify(p)}`);
+	assert(ci(p.Direction, 'ingress'), `Direction: ${JSON.stringify(p)}`);
+	assert.strictEqual(String(p.Priority), String(want.Priority || '1'), `Priority of ${JSON.stringify(p)}`);
+	if (want.Description) assert.strictEqual(p.Description, want.Description, 'Description');
+	assert(p.CreateTime, `CreateTime missing: ${JSON.stringify(p)}`);
+}
+
+// ---------------------------------------------------------------- the scenario
+async function scenario(S, B, bad, unknown, net) {
+	const tag = `${S.label}-${process.pid}`;
+	const { dev, nic, a, b, c, nic6, a6 } = net;
+	console.log(`# ${S.label}: ${S.sdk}, NIC ${dev} ${nic} ${nic6}, clients ${a} ${b} ${c} ${a6}`);
+
+	const g1 = await must(`${S.label}: CreateSecurityGroup (target group)`, async () => {
+		const r = await ok(S, 'CreateSecurityGroup', {
+			RegionId: REGION, SecurityGroupName: `${tag}-web`, Description: 'sdk test target',
+			VpcId: 'vpc-sdktest000000000001',
+		});
+		assert(/^sg-/.test(r.body.SecurityGroupId), `SecurityGroupId: ${JSON.stringify(r.body)}`);
+		if (S.sdk === 'ecs20140526') assert.strictEqual(r.raw.securityGroupId, r.body.SecurityGroupId);
+		return r.body.SecurityGroupId;
+	});
+	const g2 = await must(`${S.label}: CreateSecurityGroup (source group)`, async () => {
+		const r = await ok(S, 'CreateSecurityGroup', {
+			RegionId: REGION, SecurityGroupName: `${tag}-src`, VpcId: 'vpc-sdktest000000000001',
+		});
+		assert(/^sg-/.test(r.body.SecurityGroupId), JSON.stringify(r.body));
+		return r.body.SecurityGroupId;
+	});
+	const pl = await must(`${S.label}: CreatePrefixList`, async () => {
+		const r = await ok(S, 'CreatePrefixList', {
+			RegionId: REGION, PrefixListName: `${tag}-pl`, AddressFamily: 'IPv4', MaxEntries: 10,
+			Description: 'sdk test prefix list',
+			Entry: [{ Cidr: `${c}/32`, Description: 'probe host' }, { Cidr: '203.0.113.0/24' }],
+		});
+		assert(/^pl-/.test(r.body.PrefixListId), JSON.stringify(r.body));
+		if (S.sdk === 'ecs20140526') assert.strictEqual(r.raw.prefixListId, r.body.PrefixListId);
+		return r.body.PrefixListId;
+	});
+	const prl = await must(`${S.label}: CreatePortRangeList`, async () => {
+		const r = await ok(S, 'CreatePortRangeList', {
+			RegionId: REGION, PortRangeListName: `${tag}-prl`, MaxEntries: 10,
+			Entry: [{ PortRange: '8080/8080', Description: 'alt http' }, { PortRange: '8443/8443' }],
+		});
+		assert(/^prl-/.test(r.body.PortRangeListId), JSON.stringify(r.body));
+		if (S.sdk === 'ecs20140526') assert.strictEqual(r.raw.portRangeListId, r.body.PortRangeListId);
+		return r.body.PortRangeListId;
+	});
+
+	await must(`${S.label}: topology passes traffic while ${dev} is not managed`, () => allowTcp(a, nic, 22));
+
+	const eni = await must(`${S.label}: CreateNetworkInterface HostDevice=${dev} in the target group`, async () => {
+		const r = await ok(S, 'CreateNetworkInterface', {
+			RegionId: REGION, VSwitchId: 'vsw-sdktest000000000001', SecurityGroupId: g1,
+			PrimaryIpAddress: nic, Ipv6Address: [nic6], NetworkInterfaceName: `${tag}-nic`,
+			HostDevice: dev,
+		});
+		assert(/^eni-/.test(r.body.NetworkInterfaceId), JSON.stringify(r.body));
+		if (S.sdk === 'ecs20140526') assert.strictEqual(r.raw.networkInterfaceId, r.body.NetworkInterfaceId);
+		return r.body.NetworkInterfaceId;
+	});
+	const eniRemote = await must(`${S.label}: CreateNetworkInterface (remote member ${b} of the source group)`, async () => {
+		const r = await ok(S, 'CreateNetworkInterface', {
+			RegionId: REGION, VSwitchId: 'vsw-sdktest000000000001', SecurityGroupId: g2,
+			PrimaryIpAddress: b, NetworkInterfaceName: `${tag}-remote`,
+		});
+		assert(/^eni-/.test(r.body.NetworkInterfaceId), JSON.stringify(r.body));
+		return r.body.NetworkInterfaceId;
+	});
+
+	await check(`${S.label}: traffic blocked before any rule (default drop)`, () => {
+		blockTcp(a, nic, 22);
+		blockTcp(b, nic, 22);
+		blockTcp(a6, nic6, 80);
+		blockIcmp(a, nic);
+	});
+
+	const authorized = [];   // every distinct rule the group should hold
+	const authorize = async (perms, extra = {}) => {
+		await ok(S, 'AuthorizeSecurityGroup', Object.assign({ RegionId: REGION, SecurityGroupId: g1, Permissions: perms }, extra));
+		for (const p of perms) authorized.push(p);
+	};
+
+	// Spec request example 1: a CIDR source, TCP 22/22, Accept.
+	const sshCidr = { SourceCidrIp: net.net, PortRange: '22/22', IpProtocol: 'TCP', Policy: 'Accept' };
+	await check(`${S.label}: Authorize spec example 1 (CIDR source 22/22 TCP Accept) lets ${net.net} in`, async () => {
+		await authorize([sshCidr]);
+		allowTcp(a, nic, 22);
+		allowTcp(b, nic, 22);
+		allowTcp(c, nic, 22);
+	});
+
+	// Spec request example 2: a group source and a prefix-list source, Drop.
+	const sshGroup = { SourceGroupId: g2, PortRange: '22/22', IpProtocol: 'TCP', Policy: 'Drop' };
+	const sshPl = { SourcePrefixListId: pl, PortRange: '22/22', IpProtocol: 'TCP', Policy: 'Drop' };
+	await check(`${S.label}: Authorize spec example 2 (group + prefix list sources, Drop) drops ${b} and ${c}, not ${a}`, async () => {
+		await authorize([sshGroup, sshPl]);
+		allowTcp(a, nic, 22);
+		blockTcp(b, nic, 22);
+		blockTcp(c, nic, 22);
+	});
+
+	const web6 = { Ipv6SourceCidrIp: net.net6, PortRange: '80/80', IpProtocol: 'TCP', Policy: 'Accept', Description: 'ipv6 web' };
+	await check(`${S.label}: Authorize IPv6 source TCP 80 lets ${a6} in over IPv6 only`, async () => {
+		blockTcp(a6, nic6, 80);
+		await authorize([web6]);
+		allowTcp(a6, nic6, 80);
+		blockTcp(a, nic, 80);
+	});
+
+	const quint = { SourceCidrIp: `${a}/32`, DestCidrIp: `${nic}/32`, SourcePortRange: '40000/40010',
+		PortRange: '443/443', IpProtocol: 'TCP', Policy: 'Accept' };
+	await check(`${S.label}: Authorize quintuple rule (DestCidrIp + SourcePortRange) matches source port`, async () => {
+		blockTcp(a, nic, 443, 40001);
+		await authorize([quint]);
+		allowTcp(a, nic, 443, 40005);
+		blockTcp(a, nic, 443, 40020);
+		blockTcp(b, nic, 443, 40006);
+	});
+
+	const plist = { SourceCidrIp: net.net, PortRangeListId: prl, IpProtocol: 'TCP', Policy: 'Accept' };
+	await check(`${S.label}: Authorize port list rule opens exactly the list's ports`, async () => {
+		blockTcp(a, nic, 8080);
+		await authorize([plist]);
+		allowTcp(a, nic, 8080);
+		allowTcp(a, nic, 8443);
+		blockTcp(a, nic, 8081);
+	});
+
+	const icmp = { SourceCidrIp: net.net, PortRange: '-1/-1', IpProtocol: 'ICMP', Policy: 'Accept' };
+	await check(`${S.label}: Authorize ICMP lets echo requests in`, async () => {
+		await authorize([icmp]);
+		allowIcmp(a, nic);
+	});
+
+	// Priorities: 1 before 2; at equal priority Drop before Accept.
+	const rdpAll = { SourceCidrIp: net.net, PortRange: '3389/3389', IpProtocol: 'TCP', Policy: 'Accept', Priority: '1' };
+	const rdpDropA = { SourceCidrIp: `${a}/32`, PortRange: '3389/3389', IpProtocol: 'TCP', Policy: 'Drop', Priority: '2' };
+	const rdpDropB = { SourceCidrIp: `${b}/32`, PortRange: '3389/3389', IpProtocol: 'TCP', Policy: 'Drop', Priority: '1' };
+	await check(`${S.label}: priorities (1 Accept beats 2 Drop; same-priority Drop beats Accept)`, async () => {
+		await authorize([rdpAll, rdpDropA, rdpDropB]);
+		allowTcp(a, nic, 3389);
+		blockTcp(b, nic, 3389);
+		allowTcp(c, nic, 3389);
+	});
+
+	// The other kinds, checked through the API (no listener needed).
+	const udp = { SourceCidrIp: '203.0.113.0/24', PortRange: '53/53', IpProtocol: 'UDP', Policy: 'Accept', Priority: '5', Description: 'dns' };
+	const gre = { SourceCidrIp: '203.0.113.0/24', PortRange: '-1/-1', IpProtocol: 'GRE', Policy: 'Accept' };
+	const all = { SourceCidrIp: '203.0.113.0/24', PortRange: '-1/-1', IpProtocol: 'ALL', Policy: 'Drop', Priority: '100' };
+	const sctp = { SourceCidrIp: '203.0.113.0/24', PortRange: '-1/-1', IpProtocol: '132', Policy: 'Accept' };
+	const lower = { SourceCidrIp: '203.0.113.0/24', PortRange: '1/200', IpProtocol: 'tcp', Policy: 'accept', NicType: 'intranet' };
+	await check(`${S.label}: Authorize UDP, GRE, ALL, IANA number 132, lower-case tcp/accept`, async () => {
+		await authorize([udp, gre, all, sctp, lower]);
+	});
+	const legacy = { SourceCidrIp: '203.0.113.0/24', PortRange: '161/161', IpProtocol: 'UDP', Policy: 'Accept' };
+	await check(`${S.label}: Authorize with the deprecated top-level (non-Permissions) parameters`, async () => {
+		await ok(S, 'AuthorizeSecurityGroup', Object.assign({ RegionId: REGION, SecurityGroupId: g1 }, legacy));
+		authorized.push(legacy);
+	});
+
+	await check(`${S.label}: re-authorizing an existing rule with another priority succeeds and adds nothing`, async () => {
+		await ok(S, 'AuthorizeSecurityGroup', { RegionId: REGION, SecurityGroupId: g1,
+			Permissions: [Object.assign({}, sshCidr, { Priority: '7' })] });
+	});
+
+	let described = [];
+	await check(`${S.label}: DescribeSecurityGroupAttribute returns every rule with its fields`, async () => {
+		const r = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1 });
+		const body = r.body;
+		assert.strictEqual(body.SecurityGroupId, g1, 'SecurityGroupId');
+		assert.strictEqual(body.RegionId, REGION, 'RegionId');
+		assert.strictEqual(body.SecurityGroupName, `${tag}-web`, 'SecurityGroupName');
+		assert.strictEqual(body.Description, 'sdk test target', 'Description');
+		assert.strictEqual(body.VpcId, 'vpc-sdktest000000000001', 'VpcId');
+		assert(ci(body.InnerAccessPolicy, 'Accept'), `InnerAccessPolicy ${body.InnerAccessPolicy}`);
+		described = permissionsOf(body);
+		assert.strictEqual(described.length, authorized.length,
+			`${authorized.length} rules expected, described ${described.length}: ${JSON.stringify(described)}`);
+		for (const want of authorized) checkRuleFields(findRule(described, want), want);
+		assert.strictEqual(findRule(described, sshGroup).SourceGroupId, g2);
+		assert.strictEqual(findRule(described, sshPl).SourcePrefixListId, pl);
+		assert.strictEqual(findRule(described, plist).PortRangeListId, prl);
+		if (S.sdk === 'ecs20140526') {
+			// The typed response model, as an SDK user reads it.
+			const t = r.raw;
+			assert(t instanceof Ecs.DescribeSecurityGroupAttributeResponseBody);
+			assert(t.permissions instanceof Ecs.DescribeSecurityGroupAttributeResponseBodyPermissions);
+			assert(t.permissions.permission.every((p) => p instanceof Ecs.DescribeSecurityGroupAttributeResponseBodyPermissionsPermission));
+			assert.strictEqual(t.securityGroupId, g1);
+			const tq = t.permissions.permission.find((p) => p.sourcePortRange === '40000/40010');
+			assert(tq, 'typed: quintuple rule');
+			assert.strictEqual(stripHost(tq.destCidrIp), nic);
+			assert.strictEqual(tq.portRange, '443/443');
+			assert(ci(tq.ipProtocol, 'TCP') && ci(tq.policy, 'Accept'));
+			const tg = t.permissions.permission.find((p) => p.sourceGroupId === g2);
+			assert(tg && ci(tg.policy, 'Drop'), 'typed: group-source rule');
+			const t6 = t.permissions.permission.find((p) => p.ipv6SourceCidrIp);
+			assert(t6 && t6.description === 'ipv6 web', 'typed: ipv6 rule');
+			assert(t.permissions.permission.every((p) => typeof p.priority === 'string'), 'typed: Priority');
+		}
+	});
+
+	// ---- errors, through the SDK's error objects ----
+	const tcp22 = (extra) => Object.assign({ SourceCidrIp: net.net, PortRange: '22/22', IpProtocol: 'TCP', Policy: 'Accept' }, extra);
+	const authz = (perms, extra = {}) => Object.assign({ RegionId: REGION, SecurityGroupId: g1, Permissions: perms }, extra);
+	const errorCases = [
+		['unknown group -> InvalidSecurityGroupId.NotFound 404', S, 'DescribeSecurityGroupAttribute',
+			{ RegionId: REGION, SecurityGroupId: 'sg-doesnotexist0000000' }, 'InvalidSecurityGroupId.NotFound', 404],
+		['Authorize on unknown group -> InvalidSecurityGroupId.NotFound 404', S, 'AuthorizeSecurityGroup',
+			authz([tcp22()], { SecurityGroupId: 'sg-doesnotexist0000000' }), 'InvalidSecurityGroupId.NotFound', 404],
+		['PortRange "22" -> InvalidParam.PortRange 400', S, 'AuthorizeSecurityGroup',
+			authz([tcp22({ PortRange: '22' })]), 'InvalidParam.PortRange', 400],
+		['IpProtocol FOO -> InvalidIpProtocol.ValueNotSupported 400', S, 'AuthorizeSecurityGroup',
+			authz([tcp22({ IpProtocol: 'FOO' })]), 'InvalidIpProtocol.ValueNotSupported', 400],
+		['no SecurityGroupId -> MissingParameter 400', S, 'AuthorizeSecurityGroup',
+			{ RegionId: REGION, Permissions: [tcp22()] }, /^MissingParameter/, 400],
+		['permission without a source -> MissingParameter*', S, 'AuthorizeSecurityGroup',
+			authz([{ PortRange: '22/22', IpProtocol: 'TCP', Policy: 'Accept' }]), /^MissingParameter/],
+		['same permission twice -> InvalidParam.DuplicatePermissions 400', S, 'AuthorizeSecurityGroup',
+			authz([tcp22({ PortRange: '2222/2222' }), tcp22({ PortRange: '2222/2222' })]), 'InvalidParam.DuplicatePermissions', 400],
+		['Policy maybe -> InvalidPolicy.Malformed 400', S, 'AuthorizeSecurityGroup',
+			authz([tcp22({ Policy: 'maybe' })]), 'InvalidPolicy.Malformed', 400],
+		['Priority 101 -> InvalidPriority.* 400', S, 'AuthorizeSecurityGroup',
+			authz([tcp22({ Priority: '101' })]), /^InvalidPriority\.(Malformed|ValueNotSupported)$/, 400],
+		['bad SourceCidrIp -> InvalidSourceCidrIp.Malformed / InvalidParam.SourceCidrIp 400', S, 'AuthorizeSecurityGroup',
+			authz([tcp22({ SourceCidrIp: 'not-a-cidr' })]), /^(InvalidSourceCidrIp\.Malformed|InvalidParam\.SourceCidrIp)$/, 400],
+		['SourceCidrIp + Ipv6SourceCidrIp -> InvalidParam.SourceIp 400', S, 'AuthorizeSecurityGroup',
+			authz([tcp22({ Ipv6SourceCidrIp: net.net6 })]), 'InvalidParam.SourceIp', 400],
+		['unknown prefix list -> InvalidPrefixListId.NotFound 404', S, 'AuthorizeSecurityGroup',
+			authz([{ SourcePrefixListId: 'pl-doesnotexist0000000', PortRange: '22/22', IpProtocol: 'TCP' }]), 'InvalidPrefixListId.NotFound', 404],
+		['unknown port list -> InvalidPortRangeListId.NotFound 400', S, 'AuthorizeSecurityGroup',
+			authz([{ SourceCidrIp: net.net, PortRangeListId: 'prl-doesnotexist000000', IpProtocol: 'TCP' }]), 'InvalidPortRangeListId.NotFound', 400],
+		['unknown source group -> InvalidSourceGroupId.NotFound / InvalidSourceGroup.NotFound', S, 'AuthorizeSecurityGroup',
+			authz([{ SourceGroupId: 'sg-doesnotexist0000000', PortRange: '22/22', IpProtocol: 'TCP' }]), /^InvalidSourceGroup(Id)?\.NotFound$/],
+		['other account describes the group -> InvalidOperation.SecurityGroupNotAuthorized 401', B, 'DescribeSecurityGroupAttribute',
+			{ RegionId: REGION, SecurityGroupId: g1 }, 'InvalidOperation.SecurityGroupNotAuthorized', 401],
+		['other account authorizes on the group -> InvalidOperation.SecurityGroupNotAuthorized 401', B, 'AuthorizeSecurityGroup',
+			authz([tcp22({ PortRange: '2223/2223' })]), 'InvalidOperation.SecurityGroupNotAuthorized', 401],
+		['other account revokes on the group -> InvalidOperation.SecurityGroupNotAuthorized 401', B, 'RevokeSecurityGroup',
+			authz([sshCidr]), 'InvalidOperation.SecurityGroupNotAuthorized', 401],
+		['other account deletes the group -> InvalidOperation.SecurityGroupNotAuthorized 401', B, 'DeleteSecurityGroup',
+			{ RegionId: REGION, SecurityGroupId: g1 }, 'InvalidOperation.SecurityGroupNotAuthorized', 401],
+		['wrong secret -> SignatureDoesNotMatch', bad, 'DescribeSecurityGroupAttribute',
+			{ RegionId: REGION, SecurityGroupId: g1 }, 'SignatureDoesNotMatch'],
+		['unknown AccessKeyId -> InvalidAccessKeyId.NotFound', unknown, 'DescribeSecurityGroupAttribute',
+			{ RegionId: REGION, SecurityGroupId: g1 }, 'InvalidAccessKeyId.NotFound'],
+		['another region -> InvalidRegionId.*', S, 'DescribeSecurityGroupAttribute',
+			{ RegionId: 'cn-beijing', SecurityGroupId: g1 }, /^InvalidRegionId\./],
+	];
+	for (const [name, api, action, params, code, status] of errorCases)
+		await check(`${S.label}: ${name}`, () => fails(api, action, params, code, status));
+
+	await check(`${S.label}: failed calls changed nothing (rule count, traffic)`, async () => {
+		const r = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1 });
+		assert.strictEqual(permissionsOf(r.body).length, authorized.length);
+		allowTcp(a, nic, 22);
+	});
+
+	// ---- revoke: traffic is blocked again ----
+	await check(`${S.label}: RevokeSecurityGroup (spec example 1 by its fields) blocks 22 again`, async () => {
+		await ok(S, 'RevokeSecurityGroup', { RegionId: REGION, SecurityGroupId: g1, Permissions: [sshCidr] });
+		blockTcp(a, nic, 22);
+	});
+	await check(`${S.label}: RevokeSecurityGroup (port list rule) blocks 8080 again`, async () => {
+		await ok(S, 'RevokeSecurityGroup', { RegionId: REGION, SecurityGroupId: g1, Permissions: [plist] });
+		blockTcp(a, nic, 8080);
+	});
+	await check(`${S.label}: RevokeSecurityGroup (IPv6 rule) blocks IPv6 80 again`, async () => {
+		await ok(S, 'RevokeSecurityGroup', { RegionId: REGION, SecurityGroupId: g1, Permissions: [web6] });
+		blockTcp(a6, nic6, 80);
+	});
+	await check(`${S.label}: RevokeSecurityGroup by SecurityGroupRuleId (ICMP rule) blocks echo again`, async () => {
+		const id = findRule(described, icmp).SecurityGroupRuleId;
+		await ok(S, 'RevokeSecurityGroup', { RegionId: REGION, SecurityGroupId: g1, SecurityGroupRuleId: [id] });
+		blockIcmp(a, nic);
+	});
+	await check(`${S.label}: RevokeSecurityGroup (priority-1 Drop of ${b}) lets ${b} reach 3389`, async () => {
+		await ok(S, 'RevokeSecurityGroup', { RegionId: REGION, SecurityGroupId: g1, Permissions: [rdpDropB] });
+		allowTcp(b, nic, 3389);
+	});
+	await check(`${S.label}: DescribeSecurityGroupAttribute after revokes`, async () => {
+		const r = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1 });
+		const list = permissionsOf(r.body);
+		assert.strictEqual(list.length, authorized.length - 5, `rules left: ${JSON.stringify(list)}`);
+		for (const gone of [sshCidr, plist, web6, icmp, rdpDropB])
+			assert(!list.some((p) => sameRule(p, gone)), `still described: ${JSON.stringify(gone)}`);
+	});
+
+	// ---- teardown through the API ----
+	await check(`${S.label}: DeleteNetworkInterface (managed) leaves ${dev} unfiltered`, async () => {
+		await ok(S, 'DeleteNetworkInterface', { RegionId: REGION, NetworkInterfaceId: eni });
+		allowTcp(a, nic, 22);
+	});
+	await check(`${S.label}: DeleteNetworkInterface (remote)`, () =>
+		ok(S, 'DeleteNetworkInterface', { RegionId: REGION, NetworkInterfaceId: eniRemote }));
+	await check(`${S.label}: DeleteSecurityGroup (target), then it is gone (404)`, async () => {
+		await ok(S, 'DeleteSecurityGroup', { RegionId: REGION, SecurityGroupId: g1 });
+		await fails(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1 },
+			'InvalidSecurityGroupId.NotFound', 404);
+	});
+	await check(`${S.label}: DeleteSecurityGroup (source)`, () =>
+		ok(S, 'DeleteSecurityGroup', { RegionId: REGION, SecurityGroupId: g2 }));
+	await check(`${S.label}: DeletePrefixList`, () => ok(S, 'DeletePrefixList', { RegionId: REGION, PrefixListId: pl }));
+	await check(`${S.label}: DeletePortRangeList`, () => ok(S, 'DeletePortRangeList', { RegionId: REGION, PortRangeListId: prl }));
+}
+
+// The other ways each SDK can sign: a short create/describe/delete round.
+async function roundTrip(S) {
+	await check(`${S.label}: CreateSecurityGroup / Describe / Delete`, async () => {
+		const r = await ok(S, 'CreateSecurityGroup', { RegionId: REGION, SecurityGroupName: `${S.label}-${process.pid}` });
+		const id = r.body.SecurityGroupId;
+		assert(/^sg-/.test(id), JSON.stringify(r.body));
+		const d = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: id });
+		assert.strictEqual(d.body.SecurityGroupId, id);
+		assert.strictEqual(permissionsOf(d.body).length, 0);
+		await ok(S, 'DeleteSecurityGroup', { RegionId: REGION, SecurityGroupId: id });
+	});
+}
+
+async function main() {
+	assert(NS_CLI, 'SGD_SDK_NS_CLI is not set: run this through tests/sdk/run.sh');
+	const nets = {
+		ecs: { dev: 'sgd0', nic: '192.0.2.1', a: '192.0.2.2', b: '192.0.2.3', c: '192.0.2.4', net: '192.0.2.0/24',
+			nic6: '2001:db8::1', a6: '2001:db8::2', net6: '2001:db8::/64' },
+		pop: { dev: 'sgd1', nic: '198.51.100.1', a: '198.51.100.2', b: '198.51.100.3', c: '198.51.100.4', net: '198.51.100.0/24',
+			nic6: '2001:db8:1::1', a6: '2001:db8:1::2', net6: '2001:db8:1::/64' },
+	};
+	const runs = [
+		[ecsAdapter('ecs-v3', ACCOUNT_A.id, ACCOUNT_A.secret),
+			ecsAdapter('ecs-v3-b', ACCOUNT_B.id, ACCOUNT_B.secret),
+			ecsAdapter('ecs-v3-bad', ACCOUNT_A.id, 'wrong-secret'),
+			ecsAdapter('ecs-v3-unknown', 'LTAIunknown9999', 'whatever'), nets.ecs],
+		// pop-core: Describe* by GET (query), mutations by POST (form body).
+		[popAdapter('pop-v1', ACCOUNT_A.id, ACCOUNT_A.secret, (a) => (a.startsWith('Describe') ? 'GET' : 'POST')),
+			popAdapter('pop-v1-b', ACCOUNT_B.id, ACCOUNT_B.secret, () => 'GET'),
+			popAdapter('pop-v1-bad', ACCOUNT_A.id, 'wrong-secret', () => 'GET'),
+			popAdapter('pop-v1-unknown', 'LTAIunknown9999', 'whatever', () => 'POST'), nets.pop],
+	];
+	for (const [S, B, bad, unknown, net] of runs) {
+		try {
+			await scenario(S, B, bad, unknown, net);
+		} catch (e) {
+			if (!(e instanceof Abort)) throw e;
+			console.log(`# ${S.label}: run aborted after "${e.message}" failed`);
+		}
+	}
+	await roundTrip(popAdapter('pop-v1-get', ACCOUNT_A.id, ACCOUNT_A.secret, () => 'GET'));
+	await roundTrip(ecsAdapter('ecs-v1', ACCOUNT_A.id, ACCOUNT_A.secret, { signatureAlgorithm: 'v2' }));
+	const pop = popAdapter('pop-v1', ACCOUNT_A.id, ACCOUNT_A.secret, () => 'GET');
+	await check('pop-v1: unknown Action -> InvalidAction.NotFound', () =>
+		fails(pop, 'NoSuchActionAnywhere', { RegionId: REGION }, /^InvalidAction(\.NotFound)?$/));
+}
+
+main().catch((e) => {
+	failed++;
+	console.log(`FAIL harness: ${describeError(e)}`);
+}).finally(() => {
+	console.log(`${passed} passed, ${failed} failed`);
+	process.exitCode = failed ? 1 : 0;
+});

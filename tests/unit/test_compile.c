@@ -1,0 +1,450 @@
+/* test_compile.c - sg_compile(): the model -> ruleset IR (GUIDE.md s.4-5). */
+#include "compile_fixture.h"
+
+/* The first request example of the AuthorizeSecurityGroup page. */
+static void test_spec_example_cidr(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	char *txt;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-bp67acfmxazb4p", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.10", "sg-bp67acfmxazb4p");
+	fx_rule(&m, "sg-bp67acfmxazb4p",
+		(struct fx_perm){ .id = "sgr-1", .cidr = "10.0.0.0/8", .ports = "22/22", .proto = SG_PROTO_TCP });
+	fx_compile(&m, IR_MODE_HOST, &t);
+	txt = fx_render(&t);
+	assert_string_equal(txt,
+		"table inet sgd {\n"
+		"\tset c4p-sg-bp67acfmxazb4p-p1-a {\n"
+		"\t\ttype ipv4_addr . inet_proto . inet_service . ipv4_addr . inet_service\n"
+		"\t\tflags interval\n"
+		"\t\telements = { 10.0.0.0/8 . tcp . 0-65535 . 0.0.0.0/0 . 22 comment \"sgr-1\" }\n"
+		"\t}\n"
+		"\n"
+		"\tset m4-sg-bp67acfmxazb4p {\n"
+		"\t\ttype ipv4_addr\n"
+		"\t\tflags interval\n"
+		"\t\telements = { 192.0.2.10 }\n"
+		"\t}\n"
+		"\n"
+		"\tset m6-sg-bp67acfmxazb4p {\n"
+		"\t\ttype ipv6_addr\n"
+		"\t\tflags interval\n"
+		"\t}\n"
+		"\n"
+		"\tmap nics {\n"
+		"\t\ttype ifname : verdict\n"
+		"\t\telements = { \"tap0\" : jump nic-eni-1 }\n"
+		"\t}\n"
+		"\n"
+		"\tchain g-sg-bp67acfmxazb4p-p1-accept {\n"
+		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th sport . ip daddr . th dport @c4p-sg-bp67acfmxazb4p-p1-a accept\n"
+		"\t}\n"
+		"\n"
+		"\tchain hook {\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tiifname vmap @nics\n"
+		"\t}\n"
+		"\n"
+		"\tchain nic-eni-1 {\n"
+		"\t\tct state established,related accept\n"
+		"\t\tct state invalid drop\n"
+		"\t\tmeta nfproto ipv6 meta l4proto ipv6-icmp icmpv6 type 133-137 accept comment \"platform: ipv6 nd\"\n"
+		"\t\tmeta nfproto ipv4 meta l4proto udp th sport 67 th dport 68 accept comment \"platform: dhcpv4\"\n"
+		"\t\tmeta nfproto ipv6 meta l4proto udp th sport 547 th dport 546 accept comment \"platform: dhcpv6\"\n"
+		"\t\tmeta nfproto ipv4 ip saddr @m4-sg-bp67acfmxazb4p accept comment \"inner accept sg-bp67acfmxazb4p\"\n"
+		"\t\tmeta nfproto ipv6 ip6 saddr @m6-sg-bp67acfmxazb4p accept comment \"inner accept sg-bp67acfmxazb4p\"\n"
+		"\t\tjump g-sg-bp67acfmxazb4p-p1-accept\n"
+		"\t\tcounter drop comment \"default drop\"\n"
+		"\t}\n"
+		"}\n");
+	free(txt);
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* The second request example: a group source and a prefix-list source, Drop. */
+static void test_spec_example_group_and_prefix_list(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	char *txt;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-bp67acfmxazb4p", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_group(&m, "sg-bp17vs63txqxbd", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_prefix_list(&m, "pl-x1j1k5ykzqlixdcy", 4, "198.51.100.0/24,203.0.113.0/25");
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.10", "sg-bp67acfmxazb4p");
+	fx_nic(&m, "eni-2", "", "192.0.2.20,2001:db8::20", "sg-bp17vs63txqxbd");
+	fx_rule(&m, "sg-bp67acfmxazb4p",
+		(struct fx_perm){ .id = "sgr-g", .sg = "sg-bp17vs63txqxbd", .ports = "22/22",
+				  .pol = SG_POLICY_DROP });
+	fx_rule(&m, "sg-bp67acfmxazb4p",
+		(struct fx_perm){ .id = "sgr-p", .pl = "pl-x1j1k5ykzqlixdcy", .ports = "22/22",
+				  .pol = SG_POLICY_DROP });
+	fx_compile(&m, IR_MODE_HOST, &t);
+	txt = fx_chain_text(&t, "g-sg-bp67acfmxazb4p-p1-drop");
+	assert_string_equal(txt,
+		"meta nfproto ipv4 ip saddr @m4-sg-bp17vs63txqxbd meta l4proto tcp th dport 22 drop comment \"sgr-g\"\n"
+		"meta nfproto ipv6 ip6 saddr @m6-sg-bp17vs63txqxbd meta l4proto tcp th dport 22 drop comment \"sgr-g\"\n"
+		"meta nfproto ipv4 ip saddr @pl-pl-x1j1k5ykzqlixdcy meta l4proto tcp th dport 22 drop comment \"sgr-p\"\n");
+	free(txt);
+	/* the referenced objects are shared named sets, not copies */
+	assert_int_equal(ir_set_find(&t, "pl-pl-x1j1k5ykzqlixdcy")->nelems, 2);
+	assert_int_equal(ir_set_find(&t, "m4-sg-bp17vs63txqxbd")->nelems, 1);
+	assert_int_equal(ir_set_find(&t, "m6-sg-bp17vs63txqxbd")->nelems, 1);
+	/* the remote NIC has no chain and no dispatch element */
+	assert_null(ir_chain_find(&t, "nic-eni-2"));
+	assert_int_equal(ir_set_find(&t, "nics")->nelems, 1);
+	txt = fx_chain_text(&t, "nic-eni-1");
+	assert_non_null(strstr(txt, "jump g-sg-bp67acfmxazb4p-p1-drop\ncounter drop"));
+	free(txt);
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* Priority 1 first; at one priority every drop bucket before every accept. */
+static void test_priority_and_drop_first(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	char *txt;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_DROP);
+	fx_group(&m, "sg-b", SG_GROUP_NORMAL, SG_POLICY_DROP);
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.10", "sg-a,sg-b");
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.1", .ports = "80/80", .prio = 10 });
+	fx_rule(&m, "sg-b", (struct fx_perm){ .cidr = "198.51.100.2", .ports = "80/80", .prio = 100,
+					      .pol = SG_POLICY_DROP });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.3", .ports = "80/80", .prio = 1 });
+	fx_rule(&m, "sg-b", (struct fx_perm){ .cidr = "198.51.100.4", .ports = "80/80", .prio = 10,
+					      .pol = SG_POLICY_DROP });
+	fx_rule(&m, "sg-b", (struct fx_perm){ .cidr = "198.51.100.5", .ports = "80/80", .prio = 1 });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.6", .ports = "80/80", .prio = 10,
+					      .pol = SG_POLICY_DROP });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.7", .ports = "80/80", .prio = 10 });
+	fx_compile(&m, IR_MODE_HOST, &t);
+	txt = fx_chain_text(&t, "nic-eni-1");
+	assert_non_null(strstr(txt, "accept comment \"platform: dhcpv6\"\n"
+				    "jump g-sg-a-p1-accept\n"
+				    "jump g-sg-b-p1-accept\n"
+				    "jump g-sg-a-p10-drop\n"
+				    "jump g-sg-b-p10-drop\n"
+				    "jump g-sg-a-p10-accept\n"
+				    "jump g-sg-b-p100-drop\n"
+				    "counter drop comment \"default drop\"\n"));
+	free(txt);
+	/* two accept rules of one bucket share one set and one lookup */
+	assert_int_equal(ir_set_find(&t, "c4p-sg-a-p10-a")->nelems, 2);
+	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-accept")->nrules, 1);
+	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-drop")->rules[0].verdict.kind, IR_V_DROP);
+	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-accept")->rules[0].verdict.kind, IR_V_ACCEPT);
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+static bool has_inner_accept(const struct ir_table *t, const char *nic, const char *gid)
+{
+	char *txt = fx_chain_text(t, nic), want[128];
+	bool yes;
+
+	snprintf(want, sizeof(want), "ip saddr @m4-%s accept", gid);
+	yes = strstr(txt, want) != NULL;
+	free(txt);
+	return yes;
+}
+
+static void test_inner_policy_and_enterprise(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-acc", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_group(&m, "sg-drop", SG_GROUP_NORMAL, SG_POLICY_DROP);
+	fx_group(&m, "sg-ent", SG_GROUP_ENTERPRISE, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-1", "tap1", "192.0.2.1", "sg-acc,sg-drop");
+	fx_nic(&m, "eni-2", "tap2", "192.0.2.2", "sg-drop");
+	fx_nic(&m, "eni-3", "tap3", "192.0.2.3", "sg-ent");
+	fx_compile(&m, IR_MODE_HOST, &t);
+	assert_true(has_inner_accept(&t, "nic-eni-1", "sg-acc"));
+	assert_false(has_inner_accept(&t, "nic-eni-1", "sg-drop"));
+	assert_false(has_inner_accept(&t, "nic-eni-2", "sg-drop"));
+	assert_false(has_inner_accept(&t, "nic-eni-3", "sg-ent"));
+	/* with no rules, a NIC's chain ends in the default drop */
+	const struct ir_chain *c = ir_chain_find(&t, "nic-eni-3");
+
+	assert_int_equal(c->nrules, 6);
+	assert_true(c->rules[5].counter);
+	assert_int_equal(c->rules[5].verdict.kind, IR_V_DROP);
+	/* member sets exist for every group, even without local members */
+	assert_non_null(ir_set_find(&t, "m4-sg-ent"));
+	assert_non_null(ir_set_find(&t, "m6-sg-ent"));
+	assert_int_equal(ir_set_find(&t, "m4-sg-drop")->nelems, 1); /* 192.0.2.1-192.0.2.2 merged */
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+static void test_modes(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	char *txt;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-1", "veth3", "192.0.2.1", "sg-a");
+	fx_compile(&m, IR_MODE_HOST, &t);
+	assert_int_equal(ir_chain_find(&t, "hook")->hook, IR_HOOK_INPUT);
+	txt = fx_render(&t);
+	assert_non_null(strstr(txt, "type filter hook input priority filter; policy accept;\n\t\tiifname vmap @nics\n"));
+	free(txt);
+	ir_table_free(&t);
+	fx_compile(&m, IR_MODE_ROUTED, &t);
+	assert_int_equal(t.mode, IR_MODE_ROUTED);
+	assert_int_equal(ir_chain_find(&t, "hook")->hook, IR_HOOK_FORWARD);
+	assert_int_equal(ir_chain_find(&t, "hook")->rules[0].m[0].kind, IR_M_IFNAME_VMAP);
+	txt = fx_render(&t);
+	assert_non_null(strstr(txt, "type filter hook forward priority filter; policy accept;\n\t\toifname vmap @nics\n"));
+	free(txt);
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* ICMP, GRE, ALL and protocol numbers go to the port-less sets. */
+static void test_portless_protocols(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	struct fx_point p;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.1", "sg-a");
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.0/28", .proto = SG_PROTO_ICMP });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.16/28", .proto = SG_PROTO_GRE });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.32/28", .proto = SG_PROTO_ALL });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.48/28", .proto = 132 });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.64/28", .proto = 256 /* IANA 0 */ });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "2001:db8:1::/48", .proto = SG_PROTO_ICMP });
+	fx_compile(&m, IR_MODE_HOST, &t);
+	assert_null(ir_set_find(&t, "c4p-sg-a-p1-a"));
+	assert_int_equal(ir_set_find(&t, "c4n-sg-a-p1-a")->nelems, 5);
+	p = fx_pt3("198.51.100.1", "192.0.2.1", 1);
+	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	p = fx_pt3("198.51.100.1", "192.0.2.1", 6);
+	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 0);
+	p = fx_pt3("198.51.100.17", "192.0.2.1", 47);
+	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	for (unsigned proto = 0; proto < 256; proto += 51) {
+		p = fx_pt3("198.51.100.40", "192.0.2.1", proto);
+		assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	}
+	p = fx_pt3("198.51.100.50", "192.0.2.1", 132);
+	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	p = fx_pt3("198.51.100.50", "192.0.2.1", 133);
+	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 0);
+	p = fx_pt3("198.51.100.70", "192.0.2.1", 0);
+	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	/* ICMP in an IPv6 rule is ICMPv6 */
+	p = fx_pt3("2001:db8:1::5", "2001:db8::1", 58);
+	assert_int_equal(fx_hits(&t, "c6n-sg-a-p1-a", &p), 1);
+	p = fx_pt3("2001:db8:1::5", "2001:db8::1", 1);
+	assert_int_equal(fx_hits(&t, "c6n-sg-a-p1-a", &p), 0);
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* DestCidrIp and SourcePortRange narrow the element; IPv6 uses c6p. */
+static void test_quintuple_and_ipv6(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	struct fx_point p;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.1,192.0.2.2,2001:db8::1", "sg-a");
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.0/24", .dst = "192.0.2.1",
+					      .sports = "1000/2000", .ports = "80/90", .proto = SG_PROTO_UDP });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "2001:db8:5::/48", .ports = "443/443" });
+	fx_compile(&m, IR_MODE_HOST, &t);
+	p = fx_pt5("198.51.100.9", 17, 1500, "192.0.2.1", 85);
+	assert_int_equal(fx_hits(&t, "c4p-sg-a-p1-a", &p), 1);
+	p = fx_pt5("198.51.100.9", 17, 1500, "192.0.2.2", 85); /* other destination */
+	assert_int_equal(fx_hits(&t, "c4p-sg-a-p1-a", &p), 0);
+	p = fx_pt5("198.51.100.9", 17, 999, "192.0.2.1", 85); /* source port outside */
+	assert_int_equal(fx_hits(&t, "c4p-sg-a-p1-a", &p), 0);
+	p = fx_pt5("198.51.100.9", 6, 1500, "192.0.2.1", 85); /* tcp */
+	assert_int_equal(fx_hits(&t, "c4p-sg-a-p1-a", &p), 0);
+	p = fx_pt5("198.51.100.9", 17, 1500, "192.0.2.1", 91);
+	assert_int_equal(fx_hits(&t, "c4p-sg-a-p1-a", &p), 0);
+	p = fx_pt5("2001:db8:5:ffff::1", 6, 40000, "2001:db8::1", 443);
+	assert_int_equal(fx_hits(&t, "c6p-sg-a-p1-a", &p), 1);
+	p = fx_pt5("2001:db8:6::1", 6, 40000, "2001:db8::1", 443);
+	assert_int_equal(fx_hits(&t, "c6p-sg-a-p1-a", &p), 0);
+	assert_int_equal(ir_set_find(&t, "c6p-sg-a-p1-a")->key, IR_KEY_IP6_PORTS);
+	assert_int_equal(ir_chain_find(&t, "g-sg-a-p1-accept")->nrules, 2);
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* Prefix-list, group and port-list rules are plain rules, one per family. */
+static void test_list_and_group_sources(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	char *txt;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_DROP);
+	fx_group(&m, "sg-src", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_prefix_list(&m, "pl-6", 6, "2001:db8:a::/48,2001:db8:a:1::/64,2001:db8:b::/48");
+	fx_port_list(&m, "prl-1", "80/80,79/81,443/443,444/450");
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.1", "sg-a");
+	fx_nic(&m, "eni-2", "", "198.51.100.7,2001:db8::7", "sg-src");
+	fx_rule(&m, "sg-a", (struct fx_perm){ .id = "r1", .pl = "pl-6", .prl = "prl-1" });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .id = "r2", .sg = "sg-src", .proto = SG_PROTO_ICMP });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .id = "r3", .sg = "sg-src", .dst = "192.0.2.1", .ports = "22/22" });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .id = "r4", .cidr = "203.0.113.0/24", .prl = "prl-1", .sports = "53/53",
+					      .proto = SG_PROTO_UDP });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .id = "r5", .sg = "sg-src", .proto = SG_PROTO_ALL });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .id = "r6", .sg = "sg-src", .proto = SG_PROTO_ALL, .prl = "prl-1" });
+	fx_compile(&m, IR_MODE_HOST, &t);
+	txt = fx_chain_text(&t, "g-sg-a-p1-accept");
+	assert_string_equal(txt,
+		"meta nfproto ipv6 ip6 saddr @pl-pl-6 meta l4proto tcp th dport @prl-prl-1 accept comment \"r1\"\n"
+		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto icmp accept comment \"r2\"\n"
+		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto ipv6-icmp accept comment \"r2\"\n"
+		"meta nfproto ipv4 ip saddr @m4-sg-src ip daddr 192.0.2.1 meta l4proto tcp th dport 22 accept comment \"r3\"\n"
+		"meta nfproto ipv4 ip saddr 203.0.113.0/24 meta l4proto udp th sport 53 th dport @prl-prl-1 accept comment \"r4\"\n"
+		"meta nfproto ipv4 ip saddr @m4-sg-src accept comment \"r5\"\n"
+		"meta nfproto ipv6 ip6 saddr @m6-sg-src accept comment \"r5\"\n"
+		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto tcp th dport @prl-prl-1 accept comment \"r6\"\n"
+		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto udp th dport @prl-prl-1 accept comment \"r6\"\n"
+		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto tcp th dport @prl-prl-1 accept comment \"r6\"\n"
+		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto udp th dport @prl-prl-1 accept comment \"r6\"\n");
+	free(txt);
+	/* overlapping list entries merge into disjoint, non-adjacent intervals */
+	const struct ir_set *s = ir_set_find(&t, "pl-pl-6");
+
+	assert_int_equal(s->key, IR_KEY_IP6);
+	assert_int_equal(s->nelems, 1); /* 2001:db8:a::/48 and :b::/48 are adjacent */
+	s = ir_set_find(&t, "prl-prl-1");
+	assert_int_equal(s->key, IR_KEY_PORT);
+	assert_int_equal(s->nelems, 2); /* 79-81, 443-450 */
+	assert_int_equal(s->elems[0].f[0].lo[1], 79);
+	assert_int_equal(s->elems[0].f[0].hi[1], 81);
+	assert_int_equal(s->elems[1].f[0].hi[0] << 8 | s->elems[1].f[0].hi[1], 450);
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* Rules pointing at objects that do not exist are left out, never dangling. */
+static void test_missing_references_skipped(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.1", "sg-a,sg-gone");
+	fx_rule(&m, "sg-a", (struct fx_perm){ .pl = "pl-gone", .ports = "22/22" });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .sg = "sg-gone", .ports = "22/22" });
+	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.0/24", .prl = "prl-gone" });
+	fx_compile(&m, IR_MODE_HOST, &t);
+	assert_null(ir_chain_find(&t, "g-sg-a-p1-accept"));
+	for (size_t i = 0; i < t.nchains; i++)
+		for (size_t j = 0; j < t.chains[i].nrules; j++) {
+			const struct ir_rule *r = &t.chains[i].rules[j];
+
+			if (r->verdict.kind == IR_V_JUMP)
+				assert_non_null(ir_chain_find(&t, r->verdict.target));
+			for (int k = 0; k < r->nm; k++)
+				if (r->m[k].set[0])
+					assert_non_null(ir_set_find(&t, r->m[k].set));
+		}
+	assert_int_equal(ir_chain_find(&t, "nic-eni-1")->nrules, 8); /* ct 2, platform 3, inner 2, drop */
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* Only NICs with a host device get a chain; one device dispatches once. */
+static void test_dispatch(void **state)
+{
+	struct sg_model m;
+	struct ir_table t;
+	const struct ir_set *s;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-2", "tap2", "192.0.2.2", "sg-a");
+	fx_nic(&m, "eni-1", "tap1", "192.0.2.1", "sg-a");
+	fx_nic(&m, "eni-3", "tap1", "192.0.2.3", "sg-a");
+	fx_nic(&m, "eni-4", "", "192.0.2.4", "sg-a");
+	fx_compile(&m, IR_MODE_HOST, &t);
+	s = ir_set_find(&t, "nics");
+	assert_int_equal(s->key, IR_KEY_IFNAME);
+	assert_int_equal(s->nelems, 2);
+	assert_string_equal((const char *)s->elems[0].f[0].lo, "tap1");
+	assert_string_equal(s->elems[0].data.target, "nic-eni-1");
+	assert_int_equal(s->elems[0].data.kind, IR_V_JUMP);
+	assert_string_equal((const char *)s->elems[1].f[0].lo, "tap2");
+	for (int i = 5; i < 16; i++)
+		assert_int_equal(s->elems[0].f[0].lo[i], 0);
+	assert_non_null(ir_chain_find(&t, "nic-eni-1"));
+	assert_null(ir_chain_find(&t, "nic-eni-3"));
+	assert_null(ir_chain_find(&t, "nic-eni-4"));
+	assert_int_equal(ir_set_find(&t, "m4-sg-a")->nelems, 1); /* .1-.4 merged */
+	ir_table_free(&t);
+	sg_model_free(&m);
+}
+
+/* The same model compiles to the same table (names and order deterministic). */
+static void test_deterministic(void **state)
+{
+	struct sg_model m;
+	struct ir_table a, b;
+	char *ta, *tb;
+
+	sg_model_init(&m);
+	fx_group(&m, "sg-b", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&m, "eni-1", "tap0", "192.0.2.1", "sg-b,sg-a");
+	for (int i = 0; i < 40; i++)
+		fx_rule(&m, i % 2 ? "sg-a" : "sg-b",
+			(struct fx_perm){ .cidr = i % 3 ? "198.51.100.0/24" : "0.0.0.0/0", .ports = "22/22",
+					  .prio = 1 + i % 7, .pol = i % 5 == 0 });
+	fx_compile(&m, IR_MODE_HOST, &a);
+	fx_compile(&m, IR_MODE_HOST, &b);
+	ta = fx_render(&a);
+	tb = fx_render(&b);
+	assert_string_equal(ta, tb);
+	fx_assert_disjoint(&a);
+	free(ta);
+	free(tb);
+	ir_table_free(&a);
+	ir_table_free(&b);
+	sg_model_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec_example_cidr),
+		cmocka_unit_test(test_spec_example_group_and_prefix_list),
+		cmocka_unit_test(test_priority_and_drop_first),
+		cmocka_unit_test(test_inner_policy_and_enterprise),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_portless_protocols),
+		cmocka_unit_test(test_quintuple_and_ipv6),
+		cmocka_unit_test(test_list_and_group_sources),
+		cmocka_unit_test(test_missing_references_skipped),
+		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_deterministic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

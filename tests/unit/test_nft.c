@@ -1,0 +1,760 @@
+/* test_nft.c - src/nft/ against the running kernel, inside a private network
+ * namespace made by unshare(CLONE_NEWNET) before any test runs (needs root;
+ * without it the binary fails and says why).  Every IR key kind and match
+ * kind goes through sgnft_replace/sgnft_apply and is read back with
+ * `nft list ruleset`, `nft -j list ruleset` and `nft -c -f` of the listing. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "sgd/ir.h"
+#include "sgd/nft.h"
+
+/* ---- IR helpers ---- */
+
+static void r_cidr(struct ir_range *r, const char *cidr)
+{
+	char a[64];
+	const char *slash = strchr(cidr, '/');
+	int af = strchr(cidr, ':') ? AF_INET6 : AF_INET;
+	int bits = af == AF_INET6 ? 128 : 32;
+	int plen = slash ? atoi(slash + 1) : bits;
+
+	snprintf(a, sizeof(a), "%.*s", slash ? (int)(slash - cidr) : (int)strlen(cidr), cidr);
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(inet_pton(af, a, r->lo), 1);
+	memcpy(r->hi, r->lo, 16);
+	for (int i = plen; i < bits; i++) {
+		r->lo[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		r->hi[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	}
+}
+
+static void r_addr_range(struct ir_range *r, const char *lo, const char *hi)
+{
+	int af = strchr(lo, ':') ? AF_INET6 : AF_INET;
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(inet_pton(af, lo, r->lo), 1);
+	assert_int_equal(inet_pton(af, hi, r->hi), 1);
+}
+
+static void r_port(struct ir_range *r, unsigned lo, unsigned hi)
+{
+	memset(r, 0, sizeof(*r));
+	r->lo[0] = (uint8_t)(lo >> 8);
+	r->lo[1] = (uint8_t)lo;
+	r->hi[0] = (uint8_t)(hi >> 8);
+	r->hi[1] = (uint8_t)hi;
+}
+
+static void r_u8(struct ir_range *r, unsigned lo, unsigned hi)
+{
+	memset(r, 0, sizeof(*r));
+	r->lo[0] = (uint8_t)lo;
+	r->hi[0] = (uint8_t)hi;
+}
+
+static struct ir_elem *elem(struct ir_set *s, const char *comment)
+{
+	struct ir_elem *e = ir_elem_add(s);
+
+	assert_non_null(e);
+	if (comment)
+		e->comment = strdup(comment);
+	return e;
+}
+
+/* saddr . proto . sport . daddr . dport */
+static void tuple5(struct ir_set *s, const char *src, unsigned proto, unsigned splo,
+		   unsigned sphi, const char *dst, unsigned dplo, unsigned dphi, const char *c)
+{
+	struct ir_elem *e = elem(s, c);
+
+	r_cidr(&e->f[0], src);
+	r_u8(&e->f[1], proto, proto);
+	r_port(&e->f[2], splo, sphi);
+	r_cidr(&e->f[3], dst);
+	r_port(&e->f[4], dplo, dphi);
+}
+
+/* saddr . daddr . proto */
+static void tuple3(struct ir_set *s, const char *src, const char *dst, unsigned proto)
+{
+	struct ir_elem *e = elem(s, NULL);
+
+	r_cidr(&e->f[0], src);
+	r_cidr(&e->f[1], dst);
+	r_u8(&e->f[2], proto, proto);
+}
+
+static struct ir_match *m_add(struct ir_rule *r, enum ir_match_kind k)
+{
+	struct ir_match *m = ir_match_add(r, k);
+
+	assert_non_null(m);
+	return m;
+}
+
+static void m_nfproto(struct ir_rule *r, int family)
+{
+	m_add(r, IR_M_NFPROTO)->family = (uint8_t)family;
+}
+
+static void m_set(struct ir_rule *r, enum ir_match_kind k, int family, const char *set)
+{
+	struct ir_match *m = m_add(r, k);
+
+	m->family = (uint8_t)family;
+	snprintf(m->set, sizeof(m->set), "%s", set);
+}
+
+static struct ir_rule *rule(struct ir_chain *c, enum ir_verdict_kind v, const char *comment)
+{
+	struct ir_rule *r = ir_rule_add(c);
+
+	assert_non_null(r);
+	r->verdict.kind = v;
+	if (comment)
+		r->comment = strdup(comment);
+	return r;
+}
+
+static void nic_rules(struct ir_chain *c, bool changed)
+{
+	struct ir_rule *r;
+	struct ir_match *m;
+
+	r = rule(c, IR_V_ACCEPT, "sgr-2 prefix list and port list");
+	m_nfproto(r, 4);
+	m_set(r, IR_M_SADDR_SET, 4, "pl_v4");
+	r_u8(&m_add(r, IR_M_L4PROTO)->range, 6, 6);
+	m_set(r, IR_M_DPORT_SET, 0, "ports");
+
+	r = rule(c, IR_V_ACCEPT, NULL);
+	m_nfproto(r, 6);
+	m_set(r, IR_M_SADDR_SET, 6, "pl_v6");
+
+	r = rule(c, IR_V_ACCEPT, "sgr-1");
+	r->counter = true;
+	m_nfproto(r, 4);
+	m_set(r, IR_M_TUPLE_SET, 4, "t4");
+
+	r = rule(c, IR_V_DROP, "sgr-6");
+	m_nfproto(r, 6);
+	m_set(r, IR_M_TUPLE_SET, 6, "t6");
+
+	r = rule(c, IR_V_ACCEPT, "sgr-n4");
+	m_nfproto(r, 4);
+	m_set(r, IR_M_TUPLE_SET, 4, "n4");
+
+	if (!changed) {
+		r = rule(c, IR_V_ACCEPT, "sgr-n6");
+		m_nfproto(r, 6);
+		m_set(r, IR_M_TUPLE_SET, 6, "n6");
+	}
+
+	r = rule(c, IR_V_ACCEPT, "sgr-7 quintuple");
+	m_nfproto(r, 4);
+	m = m_add(r, IR_M_SADDR);
+	m->family = 4;
+	r_cidr(&m->range, "203.0.113.0/24");
+	m = m_add(r, IR_M_DADDR);
+	m->family = 4;
+	r_cidr(&m->range, "192.0.2.1");
+	r_u8(&m_add(r, IR_M_L4PROTO)->range, 17, 17);
+	r_port(&m_add(r, IR_M_SPORT)->range, 1000, 2000);
+	r_port(&m_add(r, IR_M_DPORT)->range, changed ? 5353 : 53, changed ? 5353 : 53);
+
+	r = rule(c, IR_V_ACCEPT, "sgr-8 v6 range");
+	m_nfproto(r, 6);
+	m = m_add(r, IR_M_SADDR);
+	m->family = 6;
+	r_cidr(&m->range, "2001:db8::/32");
+	m = m_add(r, IR_M_DADDR);
+	m->family = 6;
+	r_addr_range(&m->range, "2001:db8::1", "2001:db8::5");
+	r_u8(&m_add(r, IR_M_L4PROTO)->range, 6, 17);
+	r_port(&m_add(r, IR_M_DPORT)->range, 443, 443);
+
+	r = rule(c, IR_V_DROP, "default drop");
+	r->counter = true;
+}
+
+/* The table every test starts from; `changed` is the same table after a
+ * few edits (for sgnft_apply): an element more and one less, a new set and
+ * chain, changed rules, set n6 gone. */
+static void build(struct ir_table *t, bool changed)
+{
+	struct ir_set *s;
+	struct ir_chain *c;
+	struct ir_elem *e;
+	struct ir_rule *r;
+	struct ir_match *m;
+
+	ir_table_init(t, "sgd", IR_MODE_HOST);
+
+	s = ir_set_add(t, "nics", IR_KEY_IFNAME);
+	e = elem(s, NULL);
+	strcpy((char *)e->f[0].lo, "veth0");
+	e->data.kind = IR_V_JUMP;
+	strcpy(e->data.target, "nic_veth0");
+	if (changed) {
+		e = elem(s, NULL);
+		strcpy((char *)e->f[0].lo, "veth1");
+		e->data.kind = IR_V_JUMP;
+		strcpy(e->data.target, "nic_veth1");
+	}
+
+	s = ir_set_add(t, "pl_v4", IR_KEY_IP4);
+	s->comment = strdup("pl-1 office");
+	r_cidr(&elem(s, "entry a")->f[0], "10.0.0.0/8");
+	if (!changed)
+		r_addr_range(&elem(s, NULL)->f[0], "192.0.2.0", "192.0.2.100");
+	r_cidr(&elem(s, "top")->f[0], "255.255.255.0/24");
+
+	s = ir_set_add(t, "pl_v6", IR_KEY_IP6);
+	r_cidr(&elem(s, NULL)->f[0], "2001:db8::/32");
+
+	s = ir_set_add(t, "ports", IR_KEY_PORT);
+	r_port(&elem(s, NULL)->f[0], 22, 22);
+	r_port(&elem(s, NULL)->f[0], 8000, 8080);
+	r_port(&elem(s, NULL)->f[0], 65000, 65535);
+
+	s = ir_set_add(t, "t4", IR_KEY_IP4_PORTS);
+	tuple5(s, "10.0.0.0/8", 6, 0, 65535, "192.0.2.1", 22, 22, "sgr-1");
+	tuple5(s, "198.51.100.7", 17, 0, 65535, "0.0.0.0/0", 53, 53, "sgr-3");
+	if (changed)
+		tuple5(s, "203.0.113.0/24", 6, 1024, 65535, "192.0.2.2", 80, 89, "sgr-9");
+
+	s = ir_set_add(t, "t6", IR_KEY_IP6_PORTS);
+	tuple5(s, "2001:db8::/32", 17, 0, 65535, "2001:db8::1", 53, 53, "sgr-6");
+
+	s = ir_set_add(t, "n4", IR_KEY_IP4_NOPORT);
+	tuple3(s, "198.51.100.0/24", "0.0.0.0/0", 1);
+	tuple3(s, "203.0.113.5", "192.0.2.0/25", 47);
+
+	if (!changed) {
+		s = ir_set_add(t, "n6", IR_KEY_IP6_NOPORT);
+		tuple3(s, "2001:db8:1::/48", "::/0", 58);
+	} else {
+		s = ir_set_add(t, "extra", IR_KEY_PORT);
+		r_port(&elem(s, NULL)->f[0], 3000, 3999);
+	}
+
+	c = ir_chain_add(t, "hook", IR_HOOK_INPUT);
+	r = rule(c, IR_V_ACCEPT, NULL);
+	r->counter = true;
+	m_add(r, IR_M_CT_STATE)->ct_state = IR_CT_ESTABLISHED | IR_CT_RELATED;
+	r = rule(c, IR_V_DROP, NULL);
+	m_add(r, IR_M_CT_STATE)->ct_state = IR_CT_INVALID;
+	r = rule(c, IR_V_ACCEPT, "platform nd");
+	m_nfproto(r, 6);
+	r_u8(&m_add(r, IR_M_L4PROTO)->range, 58, 58);
+	r_u8(&m_add(r, IR_M_ICMP6_TYPE)->range, 133, 137);
+	r = rule(c, IR_V_NONE, "dispatch");
+	m = m_add(r, IR_M_IFNAME_VMAP);
+	strcpy(m->set, "nics");
+
+	c = ir_chain_add(t, "nic_veth0", IR_HOOK_NONE);
+	nic_rules(c, changed);
+	if (changed) {
+		c = ir_chain_add(t, "nic_veth1", IR_HOOK_NONE);
+		r = rule(c, IR_V_ACCEPT, "sgr-10");
+		m_set(r, IR_M_DPORT_SET, 0, "extra");
+		rule(c, IR_V_DROP, "default drop");
+	}
+	ir_sort(t);
+}
+
+/* ---- reading back with nft ---- */
+
+static char *run(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	size_t len = 0, cap = 65536;
+	char *buf = malloc(cap);
+	size_t r;
+
+	assert_non_null(p);
+	assert_non_null(buf);
+	while ((r = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+		len += r;
+		if (cap - len < 1024) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	buf[len] = '\0';
+	*status = pclose(p);
+	return buf;
+}
+
+/* `nft list ruleset` text (exit 0 asserted), also checked to be valid JSON
+ * in -j form and to parse again as nft input. */
+static char *listing(void)
+{
+	char path[] = "/tmp/test_nft_XXXXXX";
+	char cmd[128];
+	json_error_t jerr;
+	json_t *j;
+	char *text, *js;
+	int st, fd;
+
+	text = run("nft list ruleset 2>&1", &st);
+	if (st != 0)
+		fail_msg("nft list ruleset failed: %s", text);
+	if (strstr(text, "unknown") || strstr(text, "invalid"))
+		fail_msg("nft list ruleset printed something it did not understand:\n%s", text);
+	js = run("nft -j list ruleset 2>&1", &st);
+	if (st != 0)
+		fail_msg("nft -j list ruleset failed: %s", js);
+	j = json_loads(js, 0, &jerr);
+	if (!j)
+		fail_msg("nft -j output is not JSON (%s): %s", jerr.text, js);
+	json_decref(j);
+	free(js);
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "nft -c -f %s 2>&1", path);
+	js = run(cmd, &st);
+	unlink(path);
+	if (st != 0)
+		fail_msg("the listing does not parse again (nft -c -f): %s\n%s", js, text);
+	free(js);
+	return text;
+}
+
+static void expect(const char *text, const char *needle)
+{
+	if (!strstr(text, needle))
+		fail_msg("expected \"%s\" in the listing:\n%s", needle, text);
+}
+
+static void expect_not(const char *text, const char *needle)
+{
+	if (strstr(text, needle))
+		fail_msg("did not expect \"%s\" in the listing:\n%s", needle, text);
+}
+
+/* ---- fixtures ---- */
+
+struct fx {
+	struct sgnft *n;
+	struct ir_table t;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	assert_int_equal(system("nft flush ruleset"), 0);
+	assert_int_equal(sgnft_open(&f->n), 0);
+	build(&f->t, false);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	ir_table_free(&f->t);
+	sgnft_close(f->n);
+	free(f);
+	return 0;
+}
+
+static void replace_ok(struct fx *f)
+{
+	char err[512];
+	int rc = sgnft_replace(f->n, &f->t, err, sizeof(err));
+
+	if (rc)
+		fail_msg("sgnft_replace: %d (%s)", rc, err);
+}
+
+/* ---- tests ---- */
+
+static void test_replace_reads_back(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+
+	replace_ok(f);
+	text = listing();
+	/* sets with their types and elements */
+	expect(text, "map nics {");
+	expect(text, "type ifname : verdict");
+	expect(text, "\"veth0\" : jump nic_veth0");
+	expect(text, "set pl_v4 {");
+	expect(text, "type ipv4_addr");
+	expect(text, "comment \"pl-1 office\"");
+	expect(text, "10.0.0.0/8 comment \"entry a\"");
+	expect(text, "192.0.2.0-192.0.2.100");
+	expect(text, "255.255.255.0/24 comment \"top\"");
+	expect(text, "type ipv6_addr");
+	expect(text, "2001:db8::/32");
+	expect(text, "type inet_service");
+	expect(text, "22, 8000-8080, 65000-65535");
+	expect(text, "type ipv4_addr . inet_proto . inet_service . ipv4_addr . inet_service");
+	expect(text, "10.0.0.0/8 . tcp . 0-65535 . 192.0.2.1 . 22 comment \"sgr-1\"");
+	expect(text, "198.51.100.7 . udp . 0-65535 . 0.0.0.0/0 . 53 comment \"sgr-3\"");
+	expect(text, "type ipv6_addr . inet_proto . inet_service . ipv6_addr . inet_service");
+	expect(text, "2001:db8::/32 . udp . 0-65535 . 2001:db8::1 . 53");
+	expect(text, "type ipv4_addr . ipv4_addr . inet_proto");
+	expect(text, "198.51.100.0/24 . 0.0.0.0/0 . icmp");
+	expect(text, "203.0.113.5 . 192.0.2.0/25 . gre");
+	expect(text, "type ipv6_addr . ipv6_addr . inet_proto");
+	expect(text, "2001:db8:1::/48 . ::/0 . ipv6-icmp");
+	/* chains and rules */
+	expect(text, "type filter hook input priority filter; policy accept;");
+	expect(text, "ct state established,related counter packets 0 bytes 0 accept");
+	expect(text, "ct state invalid drop");
+	expect(text, "iifname vmap @nics comment \"dispatch\"");
+	expect(text, "@pl_v4");
+	expect(text, "@ports");
+	expect(text, "@pl_v6");
+	expect(text, "ip saddr . meta l4proto . th sport . ip daddr . th dport @t4 counter");
+	expect(text, "ip6 saddr . meta l4proto . th sport . ip6 daddr . th dport @t6 drop");
+	expect(text, "ip saddr . ip daddr . meta l4proto @n4 accept");
+	expect(text, "ip6 saddr . ip6 daddr . meta l4proto @n6 accept");
+	expect(text, "ip saddr 203.0.113.0/24 ip daddr 192.0.2.1");
+	expect(text, "2001:db8::1-2001:db8::5");
+	expect(text, "comment \"sgr-7 quintuple\"");
+	expect(text, "counter packets 0 bytes 0 drop comment \"default drop\"");
+	free(text);
+	assert_true(sgnft_last_batch_size(f->n) > 20);
+}
+
+/* The same replace twice: the second deletes and re-adds in one batch. */
+static void test_replace_twice(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+
+	replace_ok(f);
+	replace_ok(f);
+	text = listing();
+	expect(text, "table inet sgd");
+	free(text);
+}
+
+static void test_apply_diff(void **state)
+{
+	struct fx *f = *state;
+	struct ir_table nt;
+	struct ir_changes ch = { 0 };
+	char err[512], *text;
+	size_t full;
+	int rc;
+
+	replace_ok(f);
+	full = sgnft_last_batch_size(f->n);
+	build(&nt, true);
+	assert_int_equal(ir_diff(&f->t, &nt, &ch), 0);
+	assert_true(ch.n > 0);
+	rc = sgnft_apply(f->n, &nt, &ch, err, sizeof(err));
+	if (rc)
+		fail_msg("sgnft_apply: %d (%s)", rc, err);
+	assert_true(sgnft_last_batch_size(f->n) < full);
+	text = listing();
+	expect(text, "\"veth1\" : jump nic_veth1");
+	expect(text, "203.0.113.0/24 . tcp . 1024-65535 . 192.0.2.2 . 80-89 comment \"sgr-9\"");
+	expect_not(text, "192.0.2.0-192.0.2.100");
+	expect(text, "10.0.0.0/8 comment \"entry a\"");
+	expect(text, "set extra {");
+	expect(text, "3000-3999");
+	expect(text, "chain nic_veth1 {");
+	expect(text, "th dport @extra accept comment \"sgr-10\"");
+	expect(text, "th dport 5353");
+	expect_not(text, "set n6 {");
+	expect_not(text, "@n6");
+	free(text);
+	ir_changes_free(&ch);
+
+	/* and back again */
+	assert_int_equal(ir_diff(&nt, &f->t, &ch), 0);
+	rc = sgnft_apply(f->n, &f->t, &ch, err, sizeof(err));
+	if (rc)
+		fail_msg("sgnft_apply back: %d (%s)", rc, err);
+	text = listing();
+	expect(text, "192.0.2.0-192.0.2.100");
+	expect(text, "set n6 {");
+	expect_not(text, "nic_veth1");
+	expect_not(text, "set extra");
+	free(text);
+	ir_changes_free(&ch);
+	ir_table_free(&nt);
+}
+
+/* A one-element change is a one-message batch. */
+static void test_apply_small(void **state)
+{
+	struct fx *f = *state;
+	struct ir_change c = { .kind = IR_CH_ADD_ELEM };
+	struct ir_changes ch = { .v = &c, .n = 1, .cap = 1 };
+	struct ir_set *s = NULL;
+	char err[512], *text;
+
+	replace_ok(f);
+	for (size_t i = 0; i < f->t.nsets; i++)
+		if (!strcmp(f->t.sets[i].name, "ports"))
+			s = &f->t.sets[i];
+	assert_non_null(s);
+	r_port(&elem(s, NULL)->f[0], 9000, 9001);
+	c.set = s;
+	c.elem = &s->elems[s->nelems - 1];
+	if (sgnft_apply(f->n, &f->t, &ch, err, sizeof(err)))
+		fail_msg("apply: %s", err);
+	assert_int_equal(sgnft_last_batch_size(f->n), 1);
+	text = listing();
+	expect(text, "9000-9001");
+	free(text);
+	/* deleting it again */
+	c.kind = IR_CH_DEL_ELEM;
+	if (sgnft_apply(f->n, &f->t, &ch, err, sizeof(err)))
+		fail_msg("apply: %s", err);
+	text = listing();
+	expect_not(text, "9000-9001");
+	free(text);
+}
+
+/* The kernel's pipapo refuses some overlaps: the error names the set and
+ * the element, and nothing of the batch is applied. */
+static void test_overlap_eexist(void **state)
+{
+	struct fx *f = *state;
+	struct ir_change c[2];
+	struct ir_changes ch = { .v = c, .n = 2, .cap = 2 };
+	struct ir_set *t4 = NULL, *ports = NULL;
+	char err[512], *text;
+	int rc;
+
+	replace_ok(f);
+	for (size_t i = 0; i < f->t.nsets; i++) {
+		if (!strcmp(f->t.sets[i].name, "t4"))
+			t4 = &f->t.sets[i];
+		if (!strcmp(f->t.sets[i].name, "ports"))
+			ports = &f->t.sets[i];
+	}
+	assert_non_null(t4);
+	assert_non_null(ports);
+	/* an unrelated change first: it must not survive the failed batch */
+	r_port(&elem(ports, NULL)->f[0], 7000, 7000);
+	/* 10.1.0.0/16 inside 10.0.0.0/8, same other fields */
+	tuple5(t4, "10.1.0.0/16", 6, 0, 65535, "192.0.2.1", 22, 22, "sgr-overlap");
+	c[0] = (struct ir_change){ .kind = IR_CH_ADD_ELEM, .set = ports,
+				   .elem = &ports->elems[ports->nelems - 1] };
+	c[1] = (struct ir_change){ .kind = IR_CH_ADD_ELEM, .set = t4,
+				   .elem = &t4->elems[t4->nelems - 1] };
+	rc = sgnft_apply(f->n, &f->t, &ch, err, sizeof(err));
+	print_message("error message: %s\n", err);
+	assert_int_equal(rc, -EEXIST);
+	assert_non_null(strstr(err, "set t4"));
+	assert_non_null(strstr(err, "10.1.0.0/16 . tcp . 0-65535 . 192.0.2.1 . 22"));
+	assert_non_null(strstr(err, "File exists"));
+	text = listing();
+	expect_not(text, "10.1.0.0/16");
+	expect_not(text, "7000");
+	free(text);
+}
+
+/* A rule naming a set that does not exist: refused, the old table stays. */
+static void test_refused_replace_keeps_old(void **state)
+{
+	struct fx *f = *state;
+	struct ir_table bad;
+	struct ir_chain *c;
+	struct ir_rule *r;
+	char err[512], *text;
+	int rc;
+
+	replace_ok(f);
+	ir_table_init(&bad, "sgd", IR_MODE_ROUTED);
+	c = ir_chain_add(&bad, "hook", IR_HOOK_FORWARD);
+	r = rule(c, IR_V_ACCEPT, "bad one");
+	m_set(r, IR_M_DPORT_SET, 0, "missing");
+	rc = sgnft_replace(f->n, &bad, err, sizeof(err));
+	print_message("error message: %s\n", err);
+	assert_int_equal(rc, -ENOENT);
+	assert_non_null(strstr(err, "add rule 1 to chain hook (bad one)"));
+	text = listing();
+	expect(text, "hook input");
+	expect_not(text, "hook forward");
+	free(text);
+	ir_table_free(&bad);
+}
+
+/* Routed mode: forward hook and oifname dispatch. */
+static void test_routed_mode(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+
+	f->t.mode = IR_MODE_ROUTED;
+	for (size_t i = 0; i < f->t.nchains; i++)
+		if (f->t.chains[i].hook == IR_HOOK_INPUT)
+			f->t.chains[i].hook = IR_HOOK_FORWARD;
+	replace_ok(f);
+	text = listing();
+	expect(text, "type filter hook forward priority filter; policy accept;");
+	expect(text, "oifname vmap @nics");
+	free(text);
+}
+
+static void test_delete_table(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+
+	assert_int_equal(sgnft_delete_table(f->n, "sgd"), 0); /* absent: fine */
+	replace_ok(f);
+	assert_int_equal(sgnft_delete_table(f->n, "sgd"), 0);
+	text = listing();
+	expect_not(text, "table inet sgd");
+	free(text);
+}
+
+/* Wait up to 2 s for events, then read them. */
+static bool watch(struct fx *f)
+{
+	struct pollfd p = { .fd = sgnft_watch_fd(f->n), .events = POLLIN };
+	bool tampered = true;
+
+	(void)poll(&p, 1, 2000);
+	assert_int_equal(sgnft_watch_read(f->n, "sgd", &tampered), 0);
+	return tampered;
+}
+
+/* Read whatever is queued now, without waiting. */
+static bool watch_now(struct fx *f)
+{
+	bool tampered = true;
+
+	assert_int_equal(sgnft_watch_read(f->n, "sgd", &tampered), 0);
+	return tampered;
+}
+
+static void test_watch(void **state)
+{
+	struct fx *f = *state;
+	struct ir_table nt;
+	struct ir_changes ch = { 0 };
+	char err[512];
+
+	/* our own batches are not tampering */
+	replace_ok(f);
+	assert_false(watch_now(f));
+	build(&nt, true);
+	assert_int_equal(ir_diff(&f->t, &nt, &ch), 0);
+	assert_int_equal(sgnft_apply(f->n, &nt, &ch, err, sizeof(err)), 0);
+	assert_false(watch_now(f));
+	ir_changes_free(&ch);
+
+	/* another table is none of our business */
+	assert_int_equal(system("nft add table inet other"), 0);
+	assert_false(watch(f));
+
+	assert_int_equal(system("nft add rule inet sgd hook counter"), 0);
+	assert_true(watch(f));
+
+	assert_int_equal(sgnft_replace(f->n, &nt, err, sizeof(err)), 0);
+	assert_false(watch_now(f));
+	assert_int_equal(system("nft add element inet sgd ports '{ 4444 }'"), 0);
+	assert_true(watch(f));
+
+	assert_int_equal(sgnft_replace(f->n, &nt, err, sizeof(err)), 0);
+	assert_false(watch_now(f));
+	assert_int_equal(system("nft flush ruleset"), 0);
+	assert_true(watch(f));
+
+	assert_int_equal(sgnft_replace(f->n, &nt, err, sizeof(err)), 0);
+	assert_false(watch_now(f));
+	assert_int_equal(system("nft delete table inet sgd"), 0);
+	assert_true(watch(f));
+	ir_table_free(&nt);
+}
+
+/* A large table goes in one batch (several pages, large sets). */
+static void test_large(void **state)
+{
+	struct fx *f = *state;
+	struct ir_set *s;
+	struct ir_chain *c;
+	char *text;
+
+	s = ir_set_add(&f->t, "big", IR_KEY_IP4_PORTS);
+	for (unsigned i = 0; i < 3000; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "10.%u.%u.0/24", i / 256, i % 256);
+		tuple5(s, a, 6, 0, 65535, "192.0.2.1", 1000 + i % 50, 1000 + i % 50, "sgr-big");
+	}
+	c = ir_chain_add(&f->t, "many", IR_HOOK_NONE);
+	for (unsigned i = 0; i < 2000; i++) {
+		struct ir_rule *r = rule(c, IR_V_ACCEPT, "sgr-many");
+
+		r_port(&m_add(r, IR_M_DPORT)->range, 1 + i, 1 + i);
+	}
+	ir_sort(&f->t);
+	replace_ok(f);
+	assert_true(sgnft_last_batch_size(f->n) > 2000);
+	text = run("nft list set inet sgd big | grep -c sgr-big", &(int){ 0 });
+	assert_int_equal(atoi(text), 3000);
+	free(text);
+	text = run("nft list chain inet sgd many | grep -c sgr-many", &(int){ 0 });
+	assert_int_equal(atoi(text), 2000);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_replace_reads_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_diff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_small, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overlap_eexist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_replace_keeps_old, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routed_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large, setup, teardown),
+	};
+
+	/* Everything below touches the kernel: only ever in a namespace of
+	 * our own, which dies with this process. */
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_nft: FAILED: needs root (to unshare a network namespace "
+				"and program nf_tables in it)\n");
+		return 1;
+	}
+	if (unshare(CLONE_NEWNET) != 0) {
+		fprintf(stderr, "test_nft: FAILED: unshare(CLONE_NEWNET): %s\n", strerror(errno));
+		return 1;
+	}
+	if (system("nft --version >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "test_nft: FAILED: the nft binary (package nftables) is needed "
+				"to read the ruleset back\n");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
