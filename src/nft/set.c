@@ -62,6 +62,9 @@ static void key_info(enum ir_key k, struct keyinfo *ki)
 		ki->len += (uint32_t)pad4(ir_field_len(ki->f[i]));
 	}
 	ki->concat = ki->nf > 1;
+	/* Only a concatenation pads its fields to 32-bit registers. */
+	if (!ki->concat)
+		ki->len = (uint32_t)ir_field_len(ki->f[0]);
 	ki->map = k == IR_KEY_IFNAME;
 	ki->interval = !ki->map;
 	/* nft records a concatenation's byte order as "invalid": each field
