@@ -341,7 +341,7 @@ out:
 
 static int start_daemon(struct listener *l, int fd, unsigned timeout_s)
 {
-	l->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	l->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, 0, NULL, NULL,
 				on_request, l,
 				MHD_OPTION_LISTEN_SOCKET, fd,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,

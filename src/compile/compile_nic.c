@@ -194,7 +194,8 @@ int compile_nics(const struct sg_model *m, const struct group_buckets *gbs, size
 		e = ir_elem_add(vmap);
 		if (!e)
 			return -ENOMEM;
-		strncpy((char *)e->f[0].lo, n->host_device, SG_IFNAME_LEN);
+		/* key: the name zero padded to IFNAMSIZ (e->f[0] is zeroed) */
+		memcpy(e->f[0].lo, n->host_device, strnlen(n->host_device, SG_IFNAME_LEN));
 		e->data.kind = IR_V_JUMP;
 		snprintf(e->data.target, sizeof(e->data.target), "nic-%s", n->id);
 	}

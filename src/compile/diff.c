@@ -2,7 +2,9 @@
  *
  * Both tables must be ir_sort()ed (sg_compile() output is).  Sets and chains
  * are merge-walked by name and set elements by key, so the cost is linear
- * and adding one permission yields one or a few element additions. */
+ * and adding one permission yields one or a few element additions.
+ * On error (-ENOMEM, or -EINVAL for a mode, hook or set key change, which
+ * need a full replace) ch is freed. */
 #include <errno.h>
 #include <string.h>
 

@@ -45,6 +45,7 @@ int sgnft_replace(struct sgnft *n, const struct ir_table *t, char *errmsg, size_
 	err = nbatch_init(&nb, n, t, t->name);
 	if (err)
 		return err;
+	nb.full = true;
 	/* add (creates it if missing, so the delete cannot fail), delete,
 	 * add again: all in one transaction, so filtering never stops. */
 	err = nmsg_table_add(&nb);

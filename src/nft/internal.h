@@ -24,6 +24,7 @@ struct sgnft {
 	struct mnl_socket *ev;  /* NFNLGRP_NFTABLES events */
 	uint32_t seq;
 	size_t last_batch;
+	uint32_t our_gen;       /* generation our last batch committed, 0: unknown */
 };
 
 /* What one object message asked for. */
@@ -54,6 +55,7 @@ struct nbatch {
 	struct nset_id *ids;
 	size_t nids, capids;
 	uint32_t next_id;
+	bool full;                       /* replaces the whole table (see gen.c) */
 };
 
 /* ---- batch.c ---- */
@@ -73,6 +75,9 @@ const struct nmsg *nbatch_find(const struct nbatch *nb, uint32_t seq);
 /* Close the batch (BATCH_END), send it in one sendmsg and read every answer.
  * 0, or the first error the kernel reported (errmsg says which object). */
 int nbatch_send(struct sgnft *n, struct nbatch *nb, char *errmsg, size_t len);
+
+/* ---- gen.c ---- */
+int ngen_get(struct sgnft *n, uint32_t *gen);
 
 /* ---- table.c ---- */
 int nmsg_table_add(struct nbatch *nb);

@@ -27,6 +27,9 @@
 #endif
 
 #define RCVBUF_SIZE (4 * 1024 * 1024)
+/* A replace of a 10,000-element table queues that many events (about 1 KiB
+ * of socket memory each) before the daemon reads them. */
+#define EV_RCVBUF_SIZE (64 * 1024 * 1024)
 #define RECV_BUF 65536
 
 /* Ask for a buffer of `size` bytes; as root the FORCE variant goes past
@@ -70,9 +73,8 @@ static int open_event_socket(struct sgnft *n)
 	if (mnl_socket_setsockopt(n->ev, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
 		return -errno;
 	fd = mnl_socket_get_fd(n->ev);
-	/* A full table load sends thousands of events; a bigger buffer makes
-	 * an overrun (which we must treat as tampering) rarer. */
-	sock_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, RCVBUF_SIZE);
+	/* A big buffer makes an overrun rare; watch.c copes with one anyway. */
+	sock_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, EV_RCVBUF_SIZE);
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		return -errno;
 	return 0;
@@ -296,10 +298,29 @@ static void drain(struct sgnft *n)
 			return;
 }
 
+/* Keep n->our_gen only while every commit since it is known to be ours:
+ * a replace starts afresh, any other batch must follow our last one. */
+static void note_generation(struct sgnft *n, const struct nbatch *nb, bool committed,
+			    bool gen_ok, uint32_t g0, uint32_t g1)
+{
+	uint32_t next = g0 + 1 ? g0 + 1 : 1; /* the kernel skips 0 */
+
+	if (!gen_ok)
+		n->our_gen = 0;
+	else if (!committed)
+		n->our_gen = (g1 == g0 && g0 == n->our_gen) ? n->our_gen : 0;
+	else if (g1 == next && (nb->full || g0 == n->our_gen))
+		n->our_gen = g1;
+	else
+		n->our_gen = 0;
+}
+
 int nbatch_send(struct sgnft *n, struct nbatch *nb, char *errmsg, size_t len)
 {
 	struct answers a = { .nb = nb, .errmsg = errmsg, .len = len };
 	struct nlmsghdr *last;
+	uint32_t g0 = 0, g1 = 0;
+	bool gen_ok;
 	int err;
 
 	if (errmsg && len)
@@ -316,6 +337,7 @@ int nbatch_send(struct sgnft *n, struct nbatch *nb, char *errmsg, size_t len)
 		return -ENOMEM;
 	n->seq = nb->seq + 1;
 	drain(n);
+	gen_ok = ngen_get(n, &g0) == 0;
 	err = send_batch(n, nb);
 	if (err) {
 		if (errmsg && len)
@@ -324,6 +346,8 @@ int nbatch_send(struct sgnft *n, struct nbatch *nb, char *errmsg, size_t len)
 		return err;
 	}
 	err = read_answers(n, &a);
+	gen_ok = gen_ok && ngen_get(n, &g1) == 0;
+	note_generation(n, nb, !err && !a.first_err, gen_ok, g0, g1);
 	if (a.first_err) {
 		if (a.nerr > 1 && errmsg && len) {
 			size_t l = strlen(errmsg);

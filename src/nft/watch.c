@@ -89,9 +89,21 @@ static void scan(const struct sgnft *n, const char *buf, size_t len, const char 
 	}
 }
 
+/* Events were lost (ENOBUFS), so we cannot tell whose they were.  They
+ * were all ours only if the current generation is still the one our last
+ * batch committed with an unbroken chain of our own commits before it
+ * (gen.c).  Otherwise call it tampering: repair is a replace, always safe. */
+static bool overrun_was_ours(struct sgnft *n)
+{
+	uint32_t cur;
+
+	return n->our_gen && ngen_get(n, &cur) == 0 && cur == n->our_gen;
+}
+
 int sgnft_watch_read(struct sgnft *n, const char *table, bool *tampered)
 {
 	int fd = mnl_socket_get_fd(n->ev), err = 0;
+	bool overrun = false;
 	char *buf;
 	ssize_t r;
 
@@ -104,9 +116,7 @@ int sgnft_watch_read(struct sgnft *n, const char *table, bool *tampered)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && errno == ENOBUFS) {
-			/* Events were lost: we cannot tell whose they were.
-			 * Repair is a replace, which is always safe. */
-			*tampered = true;
+			overrun = true;
 			continue;
 		}
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -118,5 +128,7 @@ int sgnft_watch_read(struct sgnft *n, const char *table, bool *tampered)
 		scan(n, buf, (size_t)r, table, tampered);
 	}
 	free(buf);
+	if (overrun && !*tampered)
+		*tampered = !overrun_was_ours(n);
 	return err;
 }

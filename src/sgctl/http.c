@@ -113,6 +113,13 @@ int ctl_http_call(const char *socket_path, const struct ctl_req *r, struct ctl_a
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, CTL_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	cc = curl_easy_perform(c);
+	if (cc == CURLE_COULDNT_CONNECT) {
+		/* curl words this as "localhost port 80": say what it means here */
+		snprintf(err, errlen, "cannot reach sgd at %s: connection refused (is sgd running?)",
+			 socket_path);
+		rc = -ECONNREFUSED;
+		goto out;
+	}
 	if (cc != CURLE_OK) {
 		snprintf(err, errlen, "cannot talk to sgd at %s: %s", socket_path,
 			 *curl_err ? curl_err : curl_easy_strerror(cc));

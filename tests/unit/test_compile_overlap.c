@@ -172,7 +172,7 @@ static void check_random(const struct sg_model *m, const struct ir_table *t, boo
 	for (int s = 0; s < 256; s += 3) {
 		for (int d = 0; d < 9; d++) {
 			uint8_t sa[4] = { 192, 0, 2, s }, da[4] = { 198, 51, 100, d };
-			char st[20], dt[20];
+			char st[32], dt[32];
 
 			snprintf(st, sizeof(st), "192.0.2.%d", s);
 			snprintf(dt, sizeof(dt), "198.51.100.%d", d);

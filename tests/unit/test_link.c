@@ -243,6 +243,28 @@ static void test_burst_without_reading(void **state)
 	sg_link_close(l);
 }
 
+static int count_fds(void)
+{
+	char path[64];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n += access(path, F_OK) == 0;
+	}
+	return n;
+}
+
+/* The daemon may reopen the watcher: nothing may leak per open. */
+static void test_open_close_no_leak(void **state)
+{
+	int before = count_fds();
+
+	for (int i = 0; i < 50; i++)
+		sg_link_close(open_watch());
+	assert_int_equal(count_fds(), before);
+}
+
 /* Request threads ask while the loop thread reads. */
 struct asker {
 	struct sg_link *l;
@@ -294,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_baseline_includes_existing),
 		cmocka_unit_test(test_burst_without_reading),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_open_close_no_leak),
 	};
 
 	/* Everything below touches the kernel: only in a namespace of our own,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -254,7 +255,7 @@ static void build(struct ir_table *t, bool changed)
 		r_port(&elem(s, NULL)->f[0], 3000, 3999);
 	}
 
-	c = ir_chain_add(t, "hook", IR_HOOK_INPUT);
+	c = ir_chain_add(t, "input", IR_HOOK_INPUT);
 	r = rule(c, IR_V_ACCEPT, NULL);
 	r->counter = true;
 	m_add(r, IR_M_CT_STATE)->ct_state = IR_CT_ESTABLISHED | IR_CT_RELATED;
@@ -359,6 +360,57 @@ static void expect_not(const char *text, const char *needle)
 	}
 }
 
+/* The JSON form describes the same objects: set t4 with its five typed
+ * fields and elements, the map with its verdict type, and rule comments. */
+static void json_reads_back(void)
+{
+	json_t *root, *arr, *o, *set, *rule;
+	json_error_t jerr;
+	bool t4 = false, nics = false, sgr1 = false;
+	size_t i;
+	char *js;
+	int st;
+
+	js = run("nft -j list ruleset", &st);
+	assert_int_equal(st, 0);
+	root = json_loads(js, 0, &jerr);
+	assert_non_null(root);
+	arr = json_object_get(root, "nftables");
+	assert_true(json_is_array(arr));
+	json_array_foreach(arr, i, o) {
+		const char *name, *comment;
+		json_t *type;
+
+		if ((set = json_object_get(o, "set")) || (set = json_object_get(o, "map"))) {
+			name = json_string_value(json_object_get(set, "name"));
+			type = json_object_get(set, "type");
+			if (name && !strcmp(name, "t4")) {
+				assert_int_equal(json_array_size(type), 5);
+				assert_string_equal(json_string_value(json_array_get(type, 0)), "ipv4_addr");
+				assert_string_equal(json_string_value(json_array_get(type, 1)), "inet_proto");
+				assert_string_equal(json_string_value(json_array_get(type, 4)), "inet_service");
+				assert_int_equal(json_array_size(json_object_get(set, "elem")), 2);
+				t4 = true;
+			}
+			if (name && !strcmp(name, "nics")) {
+				assert_string_equal(json_string_value(type), "ifname");
+				assert_string_equal(json_string_value(json_object_get(set, "map")), "verdict");
+				nics = true;
+			}
+		}
+		if ((rule = json_object_get(o, "rule"))) {
+			comment = json_string_value(json_object_get(rule, "comment"));
+			if (comment && !strcmp(comment, "sgr-1"))
+				sgr1 = true;
+		}
+	}
+	assert_true(t4);
+	assert_true(nics);
+	assert_true(sgr1);
+	json_decref(root);
+	free(js);
+}
+
 /* ---- fixtures ---- */
 
 struct fx {
@@ -447,6 +499,7 @@ static void test_replace_reads_back(void **state)
 	expect(text, "comment \"sgr-7 quintuple\"");
 	expect(text, "counter packets 0 bytes 0 drop comment \"default drop\"");
 	free(text);
+	json_reads_back();
 	assert_true(sgnft_last_batch_size(f->n) > 20);
 }
 
@@ -490,7 +543,7 @@ static void test_apply_diff(void **state)
 	expect(text, "3000-3999");
 	expect(text, "chain nic_veth1 {");
 	expect(text, "th dport @extra accept comment \"sgr-10\"");
-	expect(text, "th dport 5353");
+	expect(text, "udp dport 5353");
 	expect_not(text, "set n6 {");
 	expect_not(text, "@n6");
 	free(text);
@@ -595,13 +648,13 @@ static void test_refused_replace_keeps_old(void **state)
 
 	replace_ok(f);
 	ir_table_init(&bad, "sgd", IR_MODE_ROUTED);
-	c = ir_chain_add(&bad, "hook", IR_HOOK_FORWARD);
+	c = ir_chain_add(&bad, "input", IR_HOOK_FORWARD);
 	r = rule(c, IR_V_ACCEPT, "bad one");
 	m_set(r, IR_M_DPORT_SET, 0, "missing");
 	rc = sgnft_replace(f->n, &bad, err, sizeof(err));
 	print_message("error message: %s\n", err);
 	assert_int_equal(rc, -ENOENT);
-	assert_non_null(strstr(err, "add rule 1 to chain hook (bad one)"));
+	assert_non_null(strstr(err, "add rule 1 to chain input (bad one)"));
 	text = listing();
 	expect(text, "hook input");
 	expect_not(text, "hook forward");
@@ -679,7 +732,7 @@ static void test_watch(void **state)
 	assert_int_equal(system("nft add table inet other"), 0);
 	assert_false(watch(f));
 
-	assert_int_equal(system("nft add rule inet sgd hook counter"), 0);
+	assert_int_equal(system("nft add rule inet sgd input counter"), 0);
 	assert_true(watch(f));
 
 	assert_int_equal(sgnft_replace(f->n, &nt, err, sizeof(err)), 0);
@@ -697,6 +750,33 @@ static void test_watch(void **state)
 	assert_int_equal(system("nft delete table inet sgd"), 0);
 	assert_true(watch(f));
 	ir_table_free(&nt);
+}
+
+/* An event overrun (ENOBUFS) loses events: it is tampering unless the
+ * generation shows that only our own batches committed since. */
+static void test_watch_overrun(void **state)
+{
+	struct fx *f = *state;
+	int small = 1; /* the kernel raises it to its minimum, a few KiB */
+	char err[512];
+
+	replace_ok(f);
+	assert_false(watch_now(f));
+	assert_int_equal(setsockopt(sgnft_watch_fd(f->n), SOL_SOCKET, SO_RCVBUF, &small,
+				    sizeof(small)), 0);
+	/* our replace alone: dozens of events, far more than fit */
+	replace_ok(f);
+	replace_ok(f);
+	assert_false(watch_now(f));
+	/* the same overrun followed by someone else's commit */
+	replace_ok(f);
+	assert_int_equal(system("nft add table inet other"), 0);
+	assert_true(watch(f));
+	/* a foreign commit before our batch breaks the chain too */
+	assert_int_equal(system("nft add table inet other2"), 0);
+	(void)err;
+	replace_ok(f);
+	assert_false(watch_now(f)); /* a replace starts the chain afresh */
 }
 
 /* A large table goes in one batch (several pages, large sets). */
@@ -743,6 +823,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_routed_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_overrun, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large, setup, teardown),
 	};
 

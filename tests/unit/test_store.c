@@ -554,6 +554,16 @@ static void test_rollback_leaves_no_trace(void **state)
 				 -ENOENT);
 		assert_null(resp);
 	}
+	/* A load inside an open transaction sees its writes. */
+	assert_int_equal(sg_store_begin(fx->st), 0);
+	assert_int_equal(sg_store_del_group(fx->st, "sg-b"), 0);
+	load(fx->st, &b);
+	assert_int_equal(b.ngroups, 1);
+	sg_model_free(&b);
+	assert_int_equal(sg_store_rollback(fx->st), 0);
+	load(fx->st, &b);
+	assert_int_equal(b.ngroups, 2);
+	sg_model_free(&b);
 	/* Rollback with nothing open is harmless; a new transaction works. */
 	assert_int_equal(sg_store_rollback(fx->st), 0);
 	assert_int_equal(sg_store_begin(fx->st), 0);

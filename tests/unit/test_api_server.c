@@ -1,0 +1,364 @@
+/* test_api_server.c - the real libmicrohttpd daemons: Unix socket with
+ * SO_PEERCRED (root admin, other uid refused), socket file mode/owner and
+ * stale-socket handling, TCP with a signed V1 request, unsigned refusal,
+ * 413 for a large body, and a slow client not blocking another.
+ * Needs root (it switches a child to uid 65534): fails loudly otherwise. */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../src/api/api_internal.h"
+
+static char sock_path[108];
+static struct sg_cred cred_v[1];
+static struct sg_creds creds = { .v = cred_v, .n = 1 };
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sg_caller last_caller;
+static int runs;
+
+static int fake_run(struct sg_env *env, const char *action, const struct sg_params *p,
+		    const struct sg_caller *c, struct sg_reply *r)
+{
+	/* The API must hold the model lock around every action. */
+	assert_int_equal(pthread_mutex_trylock(&lock), EBUSY);
+	last_caller = *c;
+	runs++;
+	r->body = json_pack("{s:s}", "Seen", action);
+	return 0;
+}
+
+static bool fake_known(const char *a) { return strcmp(a, "DescribeSecurityGroups") == 0; }
+
+static struct sg_api_config config(void)
+{
+	struct sg_api_config cfg = {
+		.socket_path = sock_path, .listen = "127.0.0.1:0", .admin_gid = (gid_t)-1,
+		.admin_account = { .id = 7, .name = "root@local" }, .creds = &creds,
+		.max_body = 4096, .timeout_s = 5,
+	};
+	return cfg;
+}
+
+static int setup(void **state)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_api_server needs root (SO_PEERCRED admin, setuid child)\n");
+		return -1;
+	}
+	snprintf(sock_path, sizeof(sock_path), "/tmp/sgd-test-api-%d.sock", (int)getpid());
+	strcpy(cred_v[0].key_id, "LTAIexample0001");
+	strcpy(cred_v[0].secret, "s3cr3t");
+	cred_v[0].account.id = 1234567890;
+	strcpy(cred_v[0].account.name, "ops@example.com");
+	struct sg_api_config cfg = config();
+	struct sg_api *a = NULL;
+	int rc = sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &a);
+	if (rc) {
+		fprintf(stderr, "sg_api_start_with: %s\n", strerror(-rc));
+		return -1;
+	}
+	*state = a;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sg_api_stop(*state);
+	return 0;
+}
+
+static int connect_to(unsigned port)
+{
+	int fd;
+
+	if (port) {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			close(fd);
+			return -1;
+		}
+	} else {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		strcpy(sa.sun_path, sock_path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* Sends req, reads until EOF (bounded: 5 s), returns the status or -1. */
+static int exchange(int fd, const char *req, char *resp, size_t cap)
+{
+	size_t n = 0, len = strlen(req);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (write(fd, req, len) != (ssize_t)len)
+		return -1;
+	while (n + 1 < cap && poll(&p, 1, 5000) == 1) {
+		ssize_t k = read(fd, resp + n, cap - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	resp[n] = '\0';
+	int status = -1;
+	if (sscanf(resp, "HTTP/1.1 %d", &status) != 1)
+		return -1;
+	return status;
+}
+
+static int http(unsigned port, const char *req, char *resp, size_t cap)
+{
+	int fd = connect_to(port);
+	if (fd < 0)
+		return -1;
+	int st = exchange(fd, req, resp, cap);
+	close(fd);
+	return st;
+}
+
+static const char *body_of(const char *resp)
+{
+	const char *b = strstr(resp, "\r\n\r\n");
+	return b ? b + 4 : "";
+}
+
+static void test_unix_admin(void **state)
+{
+	char resp[4096];
+	struct stat st;
+
+	assert_int_equal(stat(sock_path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+	assert_int_equal(st.st_uid, 0);
+
+	runs = 0;
+	int s = http(0, "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\nHost: localhost\r\n"
+		     "Connection: close\r\n\r\n", resp, sizeof(resp));
+	assert_int_equal(s, 200);
+	assert_int_equal(runs, 1);
+	assert_true(last_caller.admin);
+	assert_int_equal(last_caller.account.id, 7);
+	assert_non_null(strstr(body_of(resp), "\"Seen\":\"DescribeSecurityGroups\""));
+	assert_non_null(strstr(resp, "application/json"));
+
+	/* POST with a form body, XML asked in the body. */
+	s = http(0, "POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 47\r\n\r\n"
+		 "Action=DescribeSecurityGroups&Format=XML&a=%20b", resp, sizeof(resp));
+	assert_int_equal(s, 200);
+	assert_non_null(strstr(body_of(resp), "<DescribeSecurityGroupsResponse><RequestId>"));
+}
+
+static void test_unix_not_admin(void **state)
+{
+	int pfd[2];
+
+	assert_int_equal(chmod(sock_path, 0666), 0); /* let uid 65534 reach SO_PEERCRED */
+	assert_int_equal(pipe(pfd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char resp[4096];
+		int s = -2;
+		if (setgid(65534) == 0 && setuid(65534) == 0)
+			s = http(0, "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\nHost: x\r\n"
+				 "Connection: close\r\n\r\n", resp, sizeof(resp));
+		if (s == 403 && !strstr(body_of(resp), "\"Code\":\"Forbidden.NotAdmin\""))
+			s = -3;
+		if (write(pfd[1], &s, sizeof(s)) != sizeof(s))
+			_exit(1);
+		_exit(0);
+	}
+	int s = 0, wst;
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &s, sizeof(s)), sizeof(s));
+	close(pfd[0]);
+	waitpid(pid, &wst, 0);
+	chmod(sock_path, 0660);
+	assert_int_equal(s, 403);
+}
+
+static void test_tcp_requires_signature(void **state)
+{
+	char resp[4096], req[512];
+	unsigned port = sg_api_tcp_port(*state);
+
+	assert_true(port > 0);
+	snprintf(req, sizeof(req), "GET /?Action=DescribeSecurityGroups&Version=2014-05-26 HTTP/1.1\r\n"
+		 "Host: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", port);
+	runs = 0;
+	assert_int_equal(http(port, req, resp, sizeof(resp)), 400);
+	assert_non_null(strstr(body_of(resp), "\"Code\":\"MissingSignature\""));
+	assert_int_equal(runs, 0);
+}
+
+static void add_enc(char *q, size_t cap, const char *k, const char *v)
+{
+	char *ek = sg_pct_encode(k), *ev = sg_pct_encode(v);
+	size_t l = strlen(q);
+	snprintf(q + l, cap - l, "%s%s=%s", l ? "&" : "", ek, ev);
+	free(ek);
+	free(ev);
+}
+
+static void test_tcp_v1_signed(void **state)
+{
+	char resp[4096], req[2048], q[1536] = "", ts[32], sig[64];
+	unsigned port = sg_api_tcp_port(*state);
+	struct sg_params p;
+	time_t now = time(NULL);
+
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	const char *kv[][2] = {
+		{ "Action", "DescribeSecurityGroups" }, { "Version", "2014-05-26" },
+		{ "RegionId", "cn-hangzhou" }, { "Format", "JSON" },
+		{ "AccessKeyId", "LTAIexample0001" }, { "SignatureMethod", "HMAC-SHA1" },
+		{ "SignatureVersion", "1.0" }, { "SignatureNonce", "server-test-nonce" },
+		{ "Timestamp", ts },
+	};
+	sg_params_init(&p);
+	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+		sg_params_set(&p, kv[i][0], kv[i][1]);
+		add_enc(q, sizeof(q), kv[i][0], kv[i][1]);
+	}
+	char *sts = sg_v1_string_to_sign("GET", &p);
+	assert_int_equal(sg_v1_sign("s3cr3t", sts, sig), 0);
+	free(sts);
+	sg_params_free(&p);
+	add_enc(q, sizeof(q), "Signature", sig);
+	snprintf(req, sizeof(req), "GET /?%s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", q);
+
+	runs = 0;
+	assert_int_equal(http(port, req, resp, sizeof(resp)), 200);
+	assert_int_equal(runs, 1);
+	assert_false(last_caller.admin);
+	assert_int_equal(last_caller.account.id, 1234567890);
+	/* Replayed as is: refused. */
+	assert_int_equal(http(port, req, resp, sizeof(resp)), 400);
+	assert_non_null(strstr(body_of(resp), "\"Code\":\"SignatureNonceUsed\""));
+	assert_int_equal(runs, 1);
+}
+
+static void test_body_too_large(void **state)
+{
+	char resp[4096], req[256];
+
+	snprintf(req, sizeof(req), "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n");
+	assert_int_equal(http(0, req, resp, sizeof(resp)), 413);
+	assert_non_null(strstr(body_of(resp), "\"Code\":\"RequestBodyTooLarge\""));
+
+	/* Chunked, no Content-Length: counted as it arrives. */
+	int fd = connect_to(0);
+	assert_true(fd >= 0);
+	const char *head = "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+			   "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n";
+	assert_int_equal(write(fd, head, strlen(head)), (ssize_t)strlen(head));
+	char chunk[1100];
+	memset(chunk, 'a', sizeof(chunk));
+	memcpy(chunk, "400\r\n", 5);
+	memcpy(chunk + 5 + 0x400, "\r\n", 2);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(write(fd, chunk, 5 + 0x400 + 2), 5 + 0x400 + 2);
+	assert_int_equal(exchange(fd, "0\r\n\r\n", resp, sizeof(resp)), 413);
+	close(fd);
+}
+
+static void test_slow_client_does_not_block(void **state)
+{
+	char resp[4096];
+	struct timespec t0, t1;
+
+	/* Several clients that send half a request and stall. */
+	int slow[6];
+	for (int i = 0; i < 6; i++) {
+		slow[i] = connect_to(0);
+		assert_true(slow[i] >= 0);
+		assert_int_equal(write(slow[i], "GET /?Action=Desc", 17), 17);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int s = http(0, "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\nHost: x\r\n"
+		     "Connection: close\r\n\r\n", resp, sizeof(resp));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(s, 200);
+	assert_true(t1.tv_sec - t0.tv_sec < 2);
+	for (int i = 0; i < 6; i++)
+		close(slow[i]);
+}
+
+static void test_socket_lifecycle(void **state)
+{
+	struct sg_api_config cfg = config();
+	struct sg_api *b = NULL;
+
+	/* A live socket is not taken over. */
+	cfg.listen = NULL;
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), -EADDRINUSE);
+
+	/* A stale one (nobody listening) is replaced. */
+	char stale[108];
+	snprintf(stale, sizeof(stale), "/tmp/sgd-test-api-stale-%d.sock", (int)getpid());
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	strcpy(sa.sun_path, stale);
+	unlink(stale);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	cfg.socket_path = stale;
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), 0);
+	sg_api_stop(b);
+	assert_int_equal(access(stale, F_OK), -1); /* removed on stop */
+
+	/* A regular file in the way is not deleted. */
+	FILE *f = fopen(stale, "w");
+	fclose(f);
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), -EEXIST);
+	unlink(stale);
+
+	/* Bad listen address. */
+	cfg.listen = "localhost";
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), -EINVAL);
+	assert_int_equal(access(stale, F_OK), -1);
+
+	/* IPv6 loopback. */
+	cfg.listen = "[::1]:0";
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), 0);
+	assert_true(sg_api_tcp_port(b) > 0);
+	sg_api_stop(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unix_admin),
+		cmocka_unit_test(test_unix_not_admin),
+		cmocka_unit_test(test_tcp_requires_signature),
+		cmocka_unit_test(test_tcp_v1_signed),
+		cmocka_unit_test(test_body_too_large),
+		cmocka_unit_test(test_slow_client_does_not_block),
+		cmocka_unit_test(test_socket_lifecycle),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
