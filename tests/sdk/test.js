@@ -182,7 +182,7 @@ import os, socket, struct, sys, time
 src, dst = sys.argv[1], sys.argv[2]
 def csum(b):
     if len(b) % 2:
-        b += b'\0'
+        b += b'\\x00'
     s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
     s = (s >> 16) + (s & 0xffff); s += s >> 16
     return ~s & 0xffff

@@ -230,6 +230,20 @@ static inline void afx_rule(struct afx *f, const char *gid, enum sg_src_kind kin
 	}
 }
 
+/* Drops the first rule of group gid from model and store. */
+static inline void afx_rule_drop(struct afx *f, const char *gid)
+{
+	struct sg_group *g = sg_group_find(&f->m, gid);
+	assert_non_null(g);
+	assert_true(g->nrules > 0);
+	if (f->st) {
+		assert_int_equal(sg_store_begin(f->st), 0);
+		assert_int_equal(sg_store_del_rule(f->st, g->rules[0].id), 0);
+		assert_int_equal(sg_store_commit(f->st), 0);
+	}
+	sg_rule_del(g, &g->rules[0]);
+}
+
 /* The model the store holds now (caller frees with afx_loaded_free). */
 static inline struct sg_model *afx_loaded(struct afx *f)
 {
