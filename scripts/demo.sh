@@ -67,7 +67,7 @@ say "create security groups, a prefix list and the VM's network interface"
 SG=$(ctl create-security-group SecurityGroupName=web VpcId=vpc-demo | python3 -c 'import json,sys; print(json.load(sys.stdin)["SecurityGroupId"])')
 SG2=$(ctl create-security-group SecurityGroupName=peers VpcId=vpc-demo | python3 -c 'import json,sys; print(json.load(sys.stdin)["SecurityGroupId"])')
 PL=$(ctl create-prefix-list PrefixListName=partners AddressFamily=IPv4 MaxEntries=10 Entry.1.Cidr=198.51.100.0/24 | python3 -c 'import json,sys; print(json.load(sys.stdin)["PrefixListId"])')
-ctl create-network-interface HostDevice=veth-vm VpcId=vpc-demo PrimaryIpAddress=192.0.2.10 Ipv6Addresses.1=2001:db8::10 SecurityGroupIds.1="$SG" >/dev/null
+ctl create-network-interface HostDevice=veth-vm VpcId=vpc-demo PrimaryIpAddress=192.0.2.10 Ipv6Address.1=2001:db8::10 SecurityGroupIds.1="$SG" >/dev/null
 echo "   groups $SG $SG2, prefix list $PL, NIC on veth-vm"
 echo "   the NIC is now protected: default drop"
 try_tcp 22
