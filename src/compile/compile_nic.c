@@ -199,7 +199,7 @@ int compile_nics(const struct sg_model *m, const struct group_buckets *gbs, size
 		e->data.kind = IR_V_JUMP;
 		snprintf(e->data.target, sizeof(e->data.target), "nic-%s", n->id);
 	}
-	hook = ir_chain_add(t, "hook", t->mode == IR_MODE_ROUTED ? IR_HOOK_FORWARD : IR_HOOK_INPUT);
+	hook = ir_chain_add(t, "dispatch", t->mode == IR_MODE_ROUTED ? IR_HOOK_FORWARD : IR_HOOK_INPUT);
 	if (!hook)
 		return -ENOMEM;
 	r = ir_rule_add(hook);

@@ -24,7 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[size - 1] = '\0';
 
 	/* The body is everything after the first empty line and may hold NULs. */
-	size_t text_len = strlen(buf);
 	char *body = "";
 	size_t body_len = 0;
 	char *sep = strstr(buf, "\n\n");
@@ -32,9 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*sep = '\0';
 		body = sep + 2;
 		body_len = (size - 1) - (size_t)(body - buf);
-		text_len = (size_t)(sep - buf);
 	}
-	(void)text_len;
 	size_t n = fuzz_split(buf, lines, sizeof(lines) / sizeof(lines[0]));
 	for (size_t i = 2; i < n && nh < 32; i++) {
 		char *colon = strchr(lines[i], ':');

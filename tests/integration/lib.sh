@@ -44,6 +44,8 @@ ok() {
 # Stop the test at once: the trap still cleans up.
 die() {
 	printf '[%s] FATAL: %s\n' "$T_NAME" "$*" >&2
+	# Inside $(...) exit would only leave the subshell: stop the test too.
+	[ "$BASHPID" == "$$" ] || kill -USR1 "$$"
 	exit 1
 }
 
@@ -110,6 +112,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'exit 1' USR1
 
 # ---- namespaces and links ----
 

@@ -79,7 +79,7 @@ class Scenario:
         self.gtype = "enterprise" if rng.random() < 0.2 else "normal"
         for i in range(rng.randint(3, 5)):
             gtype = self.gtype if i < 3 else rng.choice(["normal", "enterprise"])
-            gid = self.ctl("create-security-group", "SecurityGroupName=r%d" % i, "VpcId=vpc-1",
+            gid = self.ctl("create-security-group", "SecurityGroupName=rand-sg-%d" % i, "VpcId=vpc-1",
                            "SecurityGroupType=%s" % gtype)["SecurityGroupId"]
             s["groups"][gid] = {"type": gtype, "inner": "Accept", "rules": []}
         for i in range(rng.randint(0, 3)):
@@ -103,7 +103,7 @@ class Scenario:
         rng = self.rng
         fam = rng.choice([4, 6])
         entries = self.disjoint_cidrs(fam, rng.randint(1, 4))
-        args = ["PrefixListName=p%d" % i, "AddressFamily=IPv%d" % fam, "MaxEntries=10"]
+        args = ["PrefixListName=rand-pl-%d" % i, "AddressFamily=IPv%d" % fam, "MaxEntries=10"]
         args += ["Entry.%d.Cidr=%s" % (k + 1, c) for k, c in enumerate(entries)]
         plid = self.ctl("create-prefix-list", *args)["PrefixListId"]
         self.scn["prefix_lists"][plid] = {"family": fam, "entries": entries}
@@ -121,7 +121,7 @@ class Scenario:
 
     def new_port_list(self, i):
         entries = self.disjoint_ranges(self.rng.randint(1, 4))
-        args = ["PortRangeListName=q%d" % i, "MaxEntries=8"]
+        args = ["PortRangeListName=rand-ports-%d" % i, "MaxEntries=8"]
         args += ["Entry.%d.PortRange=%d/%d" % (k + 1, lo, hi) for k, (lo, hi) in enumerate(entries)]
         prlid = self.ctl("create-port-range-list", *args)["PortRangeListId"]
         self.scn["port_lists"][prlid] = {"entries": entries}
@@ -278,7 +278,12 @@ class Scenario:
         g = self.scn["groups"][gid]
         have = {self.identity(r) for r in g["rules"]}
         fresh = []
+        nsrc = sum(1 for r in g["rules"] if "group" in r["src"])
         for r in rules:
+            if "group" in r["src"]:
+                if nsrc >= 20:  # quota: 20 group-sourced rules per basic group
+                    continue
+                nsrc += 1
             if self.identity(r) not in have:
                 have.add(self.identity(r))
                 fresh.append(r)

@@ -7,9 +7,9 @@ A=$(new_group listed)
 B=$(new_group src)
 new_nic h1 "$(host_ip4 1)" "$(host_ip6 1)" "$A" >/dev/null
 new_nic "" 203.0.113.9 2001:db8:a::9 "$B" >/dev/null
-PL=$(ctl_get PrefixListId create-prefix-list PrefixListName=p AddressFamily=IPv4 MaxEntries=5 \
+PL=$(ctl_get PrefixListId create-prefix-list PrefixListName=listed-pl AddressFamily=IPv4 MaxEntries=5 \
 	Entry.1.Cidr=198.51.100.0/24)
-PRL=$(ctl_get PortRangeListId create-port-range-list PortRangeListName=q MaxEntries=5 \
+PRL=$(ctl_get PortRangeListId create-port-range-list PortRangeListName=listed-ports MaxEntries=5 \
 	Entry.1.PortRange=80/80)
 authorize "$A" SourceCidrIp=203.0.113.0/24 IpProtocol=TCP PortRange=22/22
 authorize "$A" SourceCidrIp=203.0.113.0/24 IpProtocol=TCP PortRange=23/23 Policy=Drop Priority=2

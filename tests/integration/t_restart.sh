@@ -20,7 +20,7 @@ batch_begin; verdicts; batch_run "after kill -9: the kernel still enforces"
 log "stale state while sgd is down"
 base=$(sgd_base_chains | head -n1)
 [ -n "$base" ] || die "no base chain in table inet sgd"
-sgd_nft insert rule inet sgd "$base" ip saddr 198.51.100.99 accept || die "cannot add a stale rule"
+sgd_nft insert rule inet sgd "\"$base\"" ip saddr 198.51.100.99 accept || die "cannot add a stale rule"
 sgd_nft add chain inet sgd stale_junk || die "cannot add a stale chain"
 expect_pass tcp 198.51.100.99 "$H" - 23
 

@@ -5,10 +5,10 @@
 . "$(dirname "$0")/lib.sh"
 need_cmd socat timeout
 
-listen_tcp() { # NS PORT: socat answering "hello" once
-	nsx "$1" socat -T3 TCP-LISTEN:"$2",reuseaddr SYSTEM:'echo hello' &
+listen_tcp() { # NS PORT [6]: socat answering "hello" once
+	nsx "$1" socat -T3 TCP${3:-}-LISTEN:"$2",reuseaddr SYSTEM:'echo hello' &
 	T_PIDS+=($!)
-	wait_until 2000 nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/tcp" ||
+	wait_until 2000 nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/tcp${3:-}" ||
 		fail "TCP listener on $1:$2 did not start"
 }
 listen_udp() { # NS PORT: answers one datagram with "pong"
@@ -28,7 +28,7 @@ assert_eq "host mode: outgoing TCP gets its reply" hello "$got"
 listen_udp c1 9000
 got=$(echo ping | nsx host timeout 5 socat -T2 - UDP:"$C":9000 2>&1)
 assert_eq "host mode: outgoing UDP gets its reply" pong "$got"
-listen_tcp c1 8081
+listen_tcp c1 8081 6
 got=$(nsx host timeout 5 socat -T3 - TCP6:["$(client_ip6 1)"]:8081 </dev/null 2>&1)
 assert_eq "host mode: outgoing TCP over IPv6 gets its reply" hello "$got"
 batch_begin

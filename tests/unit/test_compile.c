@@ -39,13 +39,13 @@ static void test_spec_example_cidr(void **state)
 		"\t\telements = { \"tap0\" : jump nic-eni-1 }\n"
 		"\t}\n"
 		"\n"
-		"\tchain g-sg-bp67acfmxazb4p-p1-accept {\n"
-		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th sport . ip daddr . th dport @c4p-sg-bp67acfmxazb4p-p1-a accept\n"
-		"\t}\n"
-		"\n"
-		"\tchain hook {\n"
+		"\tchain dispatch {\n"
 		"\t\ttype filter hook input priority filter; policy accept;\n"
 		"\t\tiifname vmap @nics\n"
+		"\t}\n"
+		"\n"
+		"\tchain g-sg-bp67acfmxazb4p-p1-accept {\n"
+		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th sport . ip daddr . th dport @c4p-sg-bp67acfmxazb4p-p1-a accept\n"
 		"\t}\n"
 		"\n"
 		"\tchain nic-eni-1 {\n"
@@ -198,15 +198,15 @@ static void test_modes(void **state)
 	fx_group(&m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
 	fx_nic(&m, "eni-1", "veth3", "192.0.2.1", "sg-a");
 	fx_compile(&m, IR_MODE_HOST, &t);
-	assert_int_equal(ir_chain_find(&t, "hook")->hook, IR_HOOK_INPUT);
+	assert_int_equal(ir_chain_find(&t, "dispatch")->hook, IR_HOOK_INPUT);
 	txt = fx_render(&t);
 	assert_non_null(strstr(txt, "type filter hook input priority filter; policy accept;\n\t\tiifname vmap @nics\n"));
 	free(txt);
 	ir_table_free(&t);
 	fx_compile(&m, IR_MODE_ROUTED, &t);
 	assert_int_equal(t.mode, IR_MODE_ROUTED);
-	assert_int_equal(ir_chain_find(&t, "hook")->hook, IR_HOOK_FORWARD);
-	assert_int_equal(ir_chain_find(&t, "hook")->rules[0].m[0].kind, IR_M_IFNAME_VMAP);
+	assert_int_equal(ir_chain_find(&t, "dispatch")->hook, IR_HOOK_FORWARD);
+	assert_int_equal(ir_chain_find(&t, "dispatch")->rules[0].m[0].kind, IR_M_IFNAME_VMAP);
 	txt = fx_render(&t);
 	assert_non_null(strstr(txt, "type filter hook forward priority filter; policy accept;\n\t\toifname vmap @nics\n"));
 	free(txt);

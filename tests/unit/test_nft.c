@@ -224,7 +224,13 @@ static void build(struct ir_table *t, bool changed)
 	r_cidr(&elem(s, "entry a")->f[0], "10.0.0.0/8");
 	if (!changed)
 		r_addr_range(&elem(s, NULL)->f[0], "192.0.2.0", "192.0.2.100");
-	r_cidr(&elem(s, "top")->f[0], "255.255.255.0/24");
+	if (!changed) /* open interval (no end element): deleted by its start */
+		r_cidr(&elem(s, "top")->f[0], "255.255.255.0/24");
+
+	s = ir_set_add(t, "any4", IR_KEY_IP4);
+	r_cidr(&elem(s, NULL)->f[0], "0.0.0.0/0");
+	s = ir_set_add(t, "anyport", IR_KEY_PORT);
+	r_port(&elem(s, NULL)->f[0], 0, 65535);
 
 	s = ir_set_add(t, "pl_v6", IR_KEY_IP6);
 	r_cidr(&elem(s, NULL)->f[0], "2001:db8::/32");
@@ -468,6 +474,8 @@ static void test_replace_reads_back(void **state)
 	expect(text, "10.0.0.0/8 comment \"entry a\"");
 	expect(text, "192.0.2.0-192.0.2.100");
 	expect(text, "255.255.255.0/24 comment \"top\"");
+	expect(text, "elements = { 0.0.0.0/0 }");
+	expect(text, "elements = { 0-65535 }");
 	expect(text, "type ipv6_addr");
 	expect(text, "2001:db8::/32");
 	expect(text, "type inet_service");
@@ -538,6 +546,7 @@ static void test_apply_diff(void **state)
 	expect(text, "\"veth1\" : jump nic_veth1");
 	expect(text, "203.0.113.0/24 . tcp . 1024-65535 . 192.0.2.2 . 80-89 comment \"sgr-9\"");
 	expect_not(text, "192.0.2.0-192.0.2.100");
+	expect_not(text, "255.255.255.0/24");
 	expect(text, "10.0.0.0/8 comment \"entry a\"");
 	expect(text, "set extra {");
 	expect(text, "3000-3999");
@@ -556,6 +565,7 @@ static void test_apply_diff(void **state)
 		fail_msg("sgnft_apply back: %d (%s)", rc, err);
 	text = listing();
 	expect(text, "192.0.2.0-192.0.2.100");
+	expect(text, "255.255.255.0/24 comment \"top\"");
 	expect(text, "set n6 {");
 	expect_not(text, "nic_veth1");
 	expect_not(text, "set extra");
