@@ -228,7 +228,7 @@ static int add_rule(struct bucket *b, const struct sg_rule *r)
 	if (r->port_list_id[0]) {
 		if (!prl_exists(b->m, r->port_list_id))
 			return 0;
-		snprintf(prl, sizeof(prl), "prl-%s", r->port_list_id);
+		snprintf(prl, sizeof(prl), "%s", r->port_list_id);
 		prl_set = prl;
 	}
 	switch (r->src_kind) {
@@ -242,7 +242,7 @@ static int add_rule(struct bucket *b, const struct sg_rule *r)
 
 		if (!pl)
 			return 0;
-		snprintf(src, sizeof(src), "pl-%s", pl->id);
+		snprintf(src, sizeof(src), "%s", pl->id);
 		return add_plain_rules(b, r, pl->family == 6 ? 6 : 4, NULL, src, prl_set);
 	}
 	case SG_SRC_GROUP:

@@ -105,7 +105,7 @@ static int prefix_list_set(const struct sg_prefix_list *pl, struct ir_table *t)
 			rc = rv_push(&rv, r->lo, r->hi, len);
 	}
 	if (!rc) {
-		snprintf(name, sizeof(name), "pl-%s", pl->id);
+		snprintf(name, sizeof(name), "%s", pl->id);
 		rc = emit_interval_set(t, name, pl->family == 6 ? IR_KEY_IP6 : IR_KEY_IP4, &rv, len);
 	}
 	free(rv.v);
@@ -129,7 +129,7 @@ static int port_list_set(const struct sg_port_list *prl, struct ir_table *t)
 		rc = rv_push(&rv, r.lo, r.hi, 2);
 	}
 	if (!rc) {
-		snprintf(name, sizeof(name), "prl-%s", prl->id);
+		snprintf(name, sizeof(name), "%s", prl->id);
 		rc = emit_interval_set(t, name, IR_KEY_PORT, &rv, 2);
 	}
 	free(rv.v);

@@ -20,7 +20,13 @@ batch_begin; verdicts; batch_run "after kill -9: the kernel still enforces"
 log "stale state while sgd is down"
 base=$(sgd_base_chains | head -n1)
 [ -n "$base" ] || die "no base chain in table inet sgd"
-sgd_nft insert rule inet sgd "\"$base\"" ip saddr 198.51.100.99 accept || die "cannot add a stale rule"
+# JSON input: it reaches chains whatever their name (nft's parser refuses
+# keywords such as "hook" as chain names).
+sgd_nft -j -f - <<EOF || die "cannot add a stale rule"
+{"nftables": [{"insert": {"rule": {"family": "inet", "table": "sgd", "chain": "$base", "expr": [
+  {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "198.51.100.99"}},
+  {"accept": null}]}}}]}
+EOF
 sgd_nft add chain inet sgd stale_junk || die "cannot add a stale chain"
 expect_pass tcp 198.51.100.99 "$H" - 23
 

@@ -19,7 +19,7 @@ expect_within 1000 "repaired after nft flush ruleset" verdicts
 sgd_nft delete table inet sgd || die "nft delete table inet sgd failed"
 expect_within 1000 "repaired after nft delete table inet sgd" verdicts
 for c in $(sgd_nft -j list table inet sgd | jq -r '.nftables[] | .chain? // empty | select(.hook == null) | .name'); do
-	sgd_nft flush chain inet sgd "$c"
+	sgd_nft -j -f - <<<"{\"nftables\": [{\"flush\": {\"chain\": {\"family\": \"inet\", \"table\": \"sgd\", \"name\": \"$c\"}}}]}"
 done
 expect_within 1000 "repaired after flushing every regular chain" verdicts
 kill -0 "$SGD_PID" 2>/dev/null && ok "sgd still running" || fail "sgd died"

@@ -89,10 +89,10 @@ static void test_spec_example_group_and_prefix_list(void **state)
 	assert_string_equal(txt,
 		"meta nfproto ipv4 ip saddr @m4-sg-bp17vs63txqxbd meta l4proto tcp th dport 22 drop comment \"sgr-g\"\n"
 		"meta nfproto ipv6 ip6 saddr @m6-sg-bp17vs63txqxbd meta l4proto tcp th dport 22 drop comment \"sgr-g\"\n"
-		"meta nfproto ipv4 ip saddr @pl-pl-x1j1k5ykzqlixdcy meta l4proto tcp th dport 22 drop comment \"sgr-p\"\n");
+		"meta nfproto ipv4 ip saddr @pl-x1j1k5ykzqlixdcy meta l4proto tcp th dport 22 drop comment \"sgr-p\"\n");
 	free(txt);
 	/* the referenced objects are shared named sets, not copies */
-	assert_int_equal(ir_set_find(&t, "pl-pl-x1j1k5ykzqlixdcy")->nelems, 2);
+	assert_int_equal(ir_set_find(&t, "pl-x1j1k5ykzqlixdcy")->nelems, 2);
 	assert_int_equal(ir_set_find(&t, "m4-sg-bp17vs63txqxbd")->nelems, 1);
 	assert_int_equal(ir_set_find(&t, "m6-sg-bp17vs63txqxbd")->nelems, 1);
 	/* the remote NIC has no chain and no dispatch element */
@@ -316,24 +316,24 @@ static void test_list_and_group_sources(void **state)
 	fx_compile(&m, IR_MODE_HOST, &t);
 	txt = fx_chain_text(&t, "g-sg-a-p1-accept");
 	assert_string_equal(txt,
-		"meta nfproto ipv6 ip6 saddr @pl-pl-6 meta l4proto tcp th dport @prl-prl-1 accept comment \"r1\"\n"
+		"meta nfproto ipv6 ip6 saddr @pl-6 meta l4proto tcp th dport @prl-1 accept comment \"r1\"\n"
 		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto icmp accept comment \"r2\"\n"
 		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto ipv6-icmp accept comment \"r2\"\n"
 		"meta nfproto ipv4 ip saddr @m4-sg-src ip daddr 192.0.2.1 meta l4proto tcp th dport 22 accept comment \"r3\"\n"
-		"meta nfproto ipv4 ip saddr 203.0.113.0/24 meta l4proto udp th sport 53 th dport @prl-prl-1 accept comment \"r4\"\n"
+		"meta nfproto ipv4 ip saddr 203.0.113.0/24 meta l4proto udp th sport 53 th dport @prl-1 accept comment \"r4\"\n"
 		"meta nfproto ipv4 ip saddr @m4-sg-src accept comment \"r5\"\n"
 		"meta nfproto ipv6 ip6 saddr @m6-sg-src accept comment \"r5\"\n"
-		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto tcp th dport @prl-prl-1 accept comment \"r6\"\n"
-		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto udp th dport @prl-prl-1 accept comment \"r6\"\n"
-		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto tcp th dport @prl-prl-1 accept comment \"r6\"\n"
-		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto udp th dport @prl-prl-1 accept comment \"r6\"\n");
+		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto tcp th dport @prl-1 accept comment \"r6\"\n"
+		"meta nfproto ipv4 ip saddr @m4-sg-src meta l4proto udp th dport @prl-1 accept comment \"r6\"\n"
+		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto tcp th dport @prl-1 accept comment \"r6\"\n"
+		"meta nfproto ipv6 ip6 saddr @m6-sg-src meta l4proto udp th dport @prl-1 accept comment \"r6\"\n");
 	free(txt);
 	/* overlapping list entries merge into disjoint, non-adjacent intervals */
-	const struct ir_set *s = ir_set_find(&t, "pl-pl-6");
+	const struct ir_set *s = ir_set_find(&t, "pl-6");
 
 	assert_int_equal(s->key, IR_KEY_IP6);
 	assert_int_equal(s->nelems, 1); /* 2001:db8:a::/48 and :b::/48 are adjacent */
-	s = ir_set_find(&t, "prl-prl-1");
+	s = ir_set_find(&t, "prl-1");
 	assert_int_equal(s->key, IR_KEY_PORT);
 	assert_int_equal(s->nelems, 2); /* 79-81, 443-450 */
 	assert_int_equal(s->elems[0].f[0].lo[1], 79);
