@@ -20,7 +20,8 @@
 #include "api_internal.h"
 
 #define CONN_LIMIT      256
-#define CONN_MEMORY     (64 * 1024)  /* headers + MHD buffers, per connection */
+#define CONN_MEMORY     (128 * 1024) /* headers + MHD buffers per connection: SDKs put
+					 * up to 100 permissions in the query string */
 #define POOL_THREADS    2
 #define DEFAULT_BODY    (1024 * 1024)
 #define DEFAULT_TIMEOUT 30
