@@ -43,7 +43,7 @@ int sg_action_run(struct sg_env *env, const char *action, const struct sg_params
 {
 	const struct action_entry *a = action_find(action);
 	if (!a)
-		return sg_fail(r, 400, "InvalidAction.NotFound",
+		return sg_fail(r, 404, "InvalidAction.NotFound",
 			       "Specified api is not found, please check your url and method.");
 	int rc = a->fn(env, p, c, r);
 	if (rc == 0 && r->code)

@@ -172,6 +172,49 @@ class Scenario:
     # ---- rules ----
 
     def rand_rule(self, gid):
+        base = self.overlap_base(gid)
+        if base and self.rng.random() < 0.4:
+            return self.sibling(base)
+        return self.fresh_rule(gid)
+
+    def overlap_base(self, gid):
+        """A rule this one may overlap with: of any group of the managed NIC."""
+        s = self.scn
+        if not self.nic_id or gid not in s["nics"][self.nic_id]["groups"]:
+            return None
+        pool = [r for g in s["nics"][self.nic_id]["groups"] for r in s["groups"][g]["rules"]]
+        pool = [r for r in pool if not (r["src"].get("group") == gid or
+                                         ("group" in r["src"] and s["groups"][gid]["type"] != "normal"))]
+        return self.rng.choice(pool) if pool else None
+
+    def sibling(self, b):
+        """A copy of rule b that overlaps it: opposite policy or another
+        priority, a sub- or super-network, an overlapping port range."""
+        rng = self.rng
+        r = dict(b)
+        r.pop("id", None)
+        if rng.random() < 0.7:
+            r["policy"] = "drop" if b["policy"] == "accept" else "accept"
+        if rng.random() < 0.4:
+            r["priority"] = rng.choice([1, 2, 3, 5, 50, 100])
+        if "cidr" in b["src"] and rng.random() < 0.6:
+            net = ipaddress.ip_network(b["src"]["cidr"])
+            if rng.random() < 0.5 and net.prefixlen > (16 if net.version == 4 else 40):
+                net = net.supernet(rng.randint(1, min(4, net.prefixlen - (16 if net.version == 4 else 40))))
+            elif net.prefixlen < net.max_prefixlen:
+                net = rand_subnet(rng, str(net), net.prefixlen + 1, min(net.max_prefixlen, net.prefixlen + 6))
+            r["src"] = {"cidr": str(net)}
+        if b["dport"] and rng.random() < 0.5:
+            lo, hi = b["dport"]
+            nlo = max(1, lo + rng.randint(-3, 3))
+            nhi = min(65535, max(nlo, hi + rng.randint(-3, 3)))
+            if not BAD_PORTS & set(range(nlo, nhi + 1)):
+                r["dport"] = (nlo, nhi)
+        if "cidr" in r["src"] and r["dst"] == r["src"]["cidr"]:
+            r["dst"] = None
+        return r
+
+    def fresh_rule(self, gid):
         rng, s = self.rng, self.scn
         g = s["groups"][gid]
         kinds = ["cidr4"] * 4 + ["cidr6"] * 2
@@ -544,6 +587,12 @@ def main():
             print("round %d: %d groups on the NIC, %d rules there, %d packets (%d expected to pass), "
                   "%d disagreements" % (rnd, len(sc.scn["nics"][sc.nic_id]["groups"]), nrules, len(pkts),
                                         npass, len(bad)))
+            kinds = {"intra-group": 0, "rule accept": 0, "rule drop": 0, "drop over accept": 0, "default drop": 0}
+            for w in want:
+                k = ("intra-group" if w[1].startswith("intra") else "drop over accept" if "equal priority" in w[1]
+                     else "default drop" if "default" in w[1] else "rule " + ("accept" if w[0] == "pass" else "drop"))
+                kinds[k] += 1
+            print("  decided by: " + ", ".join("%s %d" % kv for kv in kinds.items()))
             for p, w, g in bad[:15]:
                 print("  disagree: %s %s:%d -> %s:%d  model %s (%s), kernel %s" % (
                     p["proto"], p["src"], p["sport"], p["dst"], p["dport"], w[0], w[1], g))

@@ -119,7 +119,8 @@ def decide(scn, nic_id, pkt):
         top = [(g, r) for g, r in matched if r["priority"] == best]
         drops = [(g, r) for g, r in top if r["policy"] == "drop"]
         g, r = (drops or top)[0]
-        return ("drop" if drops else "pass"), "rule of %s: %s" % (g, describe_rule(r))
+        tie = " (drop over accept at equal priority)" if drops and len(drops) < len(top) else ""
+        return ("drop" if drops else "pass"), "rule of %s: %s%s" % (g, describe_rule(r), tie)
     # 4. default
     return "drop", "no rule matches (default drop)"
 

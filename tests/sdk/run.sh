@@ -123,5 +123,11 @@ for p in $tcp_ports; do
 done
 
 # ---- the test, inside the sgd namespace (it reaches sgd on 127.0.0.1) ----
+# In the background and waited for, so that INT/TERM run the cleanup at once.
 export SGD_SDK_PORT=$port SGD_SDK_NS_CLI=$ns_cli SGD_SDK_NS_SGD=$ns_sgd
-in_sgd node "$here/test.js"
+ip netns exec "$ns_sgd" node "$here/test.js" &
+test_pid=$!
+pids+=($test_pid)
+rc=0
+wait $test_pid || rc=$?
+exit $rc

@@ -308,6 +308,25 @@ static void test_slow_client_does_not_block(void **state)
 		close(slow[i]);
 }
 
+/* pop-core sends GET with every parameter in the URL: 100 permissions fit. */
+static void test_large_query(void **state)
+{
+	size_t cap = 64 * 1024;
+	char *req = malloc(cap), *resp = malloc(4096);
+	size_t n = (size_t)snprintf(req, cap, "GET /?Action=DescribeSecurityGroups");
+
+	for (int i = 1; i <= 100; i++)
+		for (int f = 0; f < 6; f++)
+			n += (size_t)snprintf(req + n, cap - n, "&Permissions.%d.Field%d=198.51.100.%d%%2F32", i, f, i);
+	snprintf(req + n, cap - n, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	assert_true(strlen(req) > 24000);
+	runs = 0;
+	assert_int_equal(http(0, req, resp, 4096), 200);
+	assert_int_equal(runs, 1);
+	free(req);
+	free(resp);
+}
+
 static void test_socket_lifecycle(void **state)
 {
 	struct sg_api_config cfg = config();
@@ -358,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_v1_signed),
 		cmocka_unit_test(test_body_too_large),
 		cmocka_unit_test(test_slow_client_does_not_block),
+		cmocka_unit_test(test_large_query),
 		cmocka_unit_test(test_socket_lifecycle),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
