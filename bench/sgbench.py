@@ -364,6 +364,7 @@ def cmd_kmem(a):
             return sum(m1[x] - m0[x] for x in keys)
         return f
 
+    run(nsx(a.ns, "nft", "flush", "ruleset"))  # our scratch namespace: start empty
     ra, rb = alternate(a.repeats, load(a.naive, "naive"), load(a.sgd_file, "sgd"))
     report(a.out, "memory", "kernel growth, %s rules" % a.rules, "naive", ra, "sgd", rb, "B",
            "Slab+VmallocUsed+Percpu")
@@ -374,6 +375,11 @@ def vmrss(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     raise RuntimeError("no VmRSS for %d" % pid)
+
+
+def cmd_wait(a):
+    if not wait_ready(a.sock, time.monotonic() + a.timeout):
+        raise RuntimeError("%s: no answer within %g s" % (a.sock, a.timeout))
 
 
 def cmd_rss(a):
@@ -411,6 +417,8 @@ def main():
     for k in ("ns", "naive", "sgd-file", "rules"):
         x.add_argument("--" + k, required=True)
     x.add_argument("--repeats", type=int, default=3)
+    x = sub.add_parser("wait"); x.add_argument("--sock", required=True)
+    x.add_argument("--timeout", type=float, default=30)
     x = sub.add_parser("rss"); x.add_argument("--a-pid", type=int, required=True)
     x.add_argument("--b-pid", type=int, required=True)
     x.add_argument("--a-label", required=True); x.add_argument("--b-label", required=True)

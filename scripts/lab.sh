@@ -92,7 +92,7 @@ fi
 	if [ "$mode" == host ]; then
 		for ((i = 1; i <= n; i++)); do
 			echo "LAB_NIC$i=h$i LAB_NIC${i}_IP4=$(host_ip4 "$i") LAB_NIC${i}_IP6=$(host_ip6 "$i")"
-			echo "LAB_CLIENT$i=$PFX""c$i LAB_CLIENT${i}_DEV=c$i LAB_CLIENT${i}_DMAC=$(mac_of "c$i" "c$i" >/dev/null; mac_of host "h$i")"
+			echo "LAB_CLIENT$i=$PFX""c$i LAB_CLIENT${i}_DEV=c$i LAB_CLIENT${i}_DMAC=$(mac_of host "h$i")"
 		done
 	else
 		echo "LAB_CLIENT=${PFX}cl LAB_CLIENT_DEV=c0 LAB_CLIENT_DMAC=$(mac_of rt r0)"
