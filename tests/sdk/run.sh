@@ -8,7 +8,8 @@
 #           c1 198.51.100.2-4/24 2001:db8:1::2/64 ── veth ──  sgd1 198.51.100.1/24 2001:db8:1::1/64  (sgd --mode host)
 # sgd0 is the NIC the ecs20140526 run manages, sgd1 the pop-core run's.
 #
-# Usage: SGD_BUILD=build tests/sdk/run.sh   (root; needs ip, socat, node, npm)
+# Usage: SGD_BUILD=build tests/sdk/run.sh   (root; needs ip, socat, node, npm, nft, python3)
+# SGD_SDK_VERBOSE=1 also prints the server's answer to every expected error.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ port=8780
 die() { echo "sdk: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
 [ -x "$sgd_bin" ] || die "no sgd binary at $sgd_bin (make first)"
-for t in ip socat node npm; do command -v $t >/dev/null || die "missing tool: $t"; done
+for t in ip socat node npm nft python3; do command -v $t >/dev/null || die "missing tool: $t"; done
 
 # ---- npm ci, once per package-lock.json ----
 stamp=$here/node_modules/.sgd-lock.sha256
