@@ -33,16 +33,20 @@ else
 	PKT_SECONDS=1 PKT_REPEATS=7 CTL_REPEATS=21 LOAD_REPEATS=7 KMEM_REPEATS=3
 fi
 
+# Stop what we started (by PID: our sgd instances, the running sgbench step
+# and the sgd it may have started), then delete our namespaces.
 cleanup() {
-	local pid
-	for pid in "${SGD_PID[@]}" $(cat "$WORK/pids" 2>/dev/null); do
+	local pid pids
+	set +e # clean up as much as we can, whatever fails
+	pids="${SGD_PID[*]} $(cat "$WORK/sgb.pid" "$WORK/sgd.pid" 2>/dev/null)"
+	for pid in $pids; do
 		kill "$pid" 2>/dev/null || true
 	done
-	for pid in "${SGD_PID[@]}" $(cat "$WORK/pids" 2>/dev/null); do
-		timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
-	done
+	wait # our children: the sgd instances and the sgbench step
+	pid=$(cat "$WORK/sgd.pid" 2>/dev/null) # the step's child, not ours to wait for
+	[ -z "$pid" ] || timeout 10 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null
 	for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-	rm -rf "$WORK"
+	[ -n "${BENCH_KEEP:-}" ] && echo "bench: kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -54,7 +58,17 @@ if [ ! -x "$PKTGEN" ]; then # make bench builds it (bench/bench.mk); a plain scr
 	PKTGEN="$WORK/pktgen"
 	${CC:-cc} -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$PKTGEN" bench/pktgen.c
 fi
-SGB() { timeout 600 python3 bench/sgbench.py --out "$OUT" "$@"; }
+# SGB ARGS: one sgbench.py step, bounded; in the background so a signal
+# reaches our trap at once, and its PID noted for the trap.
+SGB() {
+	local pid rc=0
+	timeout 600 python3 bench/sgbench.py --out "$OUT" "$@" &
+	pid=$!
+	echo "$pid" >"$WORK/sgb.pid"
+	wait "$pid" || rc=$?
+	: >"$WORK/sgb.pid"
+	return $rc
+}
 say() { printf '\n== %s\n' "$*"; }
 addns() { ip netns add "$1"; NSS+=("$1"); ip -n "$1" link set lo up; }
 
@@ -88,7 +102,6 @@ enforcer() {
 	MAC[$1]=$(ip -n "$ns" -j link show vm0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
 }
 
-: >"$WORK/pids"
 mkdir -p "$(dirname "$OUT")"
 : >"$OUT"
 cat >"$WORK/sgd.conf" <<EOF
@@ -102,31 +115,42 @@ echo "   $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 
 say "setup: namespaces $P-*, rule sets, sgd instances"
 addns "$GEN"
-for n in 0 $SIZES; do
-	SGB rules --n "$n" --seed "$n" --json "$WORK/rules-$n.json" --naive "$WORK/naive-$n.nft"
-	enforcer "s$n"
-	sgd_start "s$n"
-	read -r GRP[s$n] NIC[s$n] cnt secs < <(SGB setup-nic --sock "$WORK/s$n/sgd.sock" --dev vm0 \
-		--ip 192.0.2.10 --rules "$WORK/rules-$n.json")
-	echo "   sgd   $cnt rules: loaded through the API (100 per call) in ${secs}s"
-	enforcer "n$n"
+# TAG: N rules of a shape; "random": priorities 1-100, 10% Drop; "p1": all Accept at priority 1
+for tag in 0 $SIZES 1000p1 ${BIG}p1; do
+	n=${tag%p1} shape=random
+	[ "$n" = "$tag" ] || shape=p1
+	SGB rules --n "$n" --seed "$n" --shape $shape --json "$WORK/rules-$tag.json" --naive "$WORK/naive-$tag.nft"
+	enforcer "s$tag"
+	sgd_start "s$tag"
+	read -r "GRP[s$tag]" "NIC[s$tag]" cnt secs < <(SGB setup-nic --sock "$WORK/s$tag/sgd.sock" --dev vm0 \
+		--ip 192.0.2.10 --rules "$WORK/rules-$tag.json")
+	echo "   sgd   $tag: $cnt rules loaded through the API (100 per call) in ${secs}s"
+	enforcer "n$tag"
 	t0=$(date +%s.%N)
-	ip netns exec "$P-n$n" nft -f "$WORK/naive-$n.nft"
-	echo "   naive $n rules: nft -f in $(awk "BEGIN { printf \"%.3f\", $(date +%s.%N) - $t0 }") s"
+	ip netns exec "$P-n$tag" nft -f "$WORK/naive-$tag.nft"
+	echo "   naive $tag: nft -f in $(awk "BEGIN { printf \"%.3f\", $(date +%s.%N) - $t0 }")s"
 done
 
 say "memory"
 SGB rss --a-pid "${SGD_PID[s0]}" --a-label "empty" --b-pid "${SGD_PID[s$BIG]}" --b-label "$BIG rules"
 
-say "packet path: new flows to the default drop, pps (B/A: N rules over the empty table)"
+say "packet path: new flows to the default drop, packets per CPU-second of the sender+receive path (B/A: N rules over the empty table)"
+# spec NAME FORM: the pktgen target and where its after-decision counter is
+spec() { echo "$P-$1,g-$1,${MAC[$1]},$2,nic-${NIC[$1]:-none}"; }
 for form in sgd naive; do
-	for n in $SIZES; do
-		if [ $form = sgd ]; then a="s0" b="s$n"; else a="n0" b="n$n"; fi
-		spec() { echo "$P-$1,g-$1,${MAC[$1]},$form,nic-${NIC[$1]:-none}"; }
+	for tag in $SIZES 1000p1 ${BIG}p1; do
+		if [ $form = sgd ]; then a="s0" b="s$tag"; else a="n0" b="n$tag"; fi
 		SGB ab-pkt --gen "$GEN" --pktgen "$PKTGEN" --dst 192.0.2.10 --seconds "$PKT_SECONDS" \
-			--repeats "$PKT_REPEATS" --name "$form $n rules" --a "$(spec $a)" --a-label empty \
-			--b "$(spec $b)" --b-label "$n rules"
+			--repeats "$PKT_REPEATS" --name "$form $tag" --a "$(spec $a $form)" --a-label empty \
+			--b "$(spec $b $form)" --b-label "${tag%p1} rules"
 	done
+done
+
+say "packet path, side by side: sgd's compiled form (B) over the naive chain (A), same rules"
+for tag in 0 $SIZES 1000p1 ${BIG}p1; do
+	SGB ab-pkt --gen "$GEN" --pktgen "$PKTGEN" --dst 192.0.2.10 --seconds "$PKT_SECONDS" \
+		--repeats "$PKT_REPEATS" --name "sgd/naive $tag" --a "$(spec n$tag naive)" --a-label naive \
+		--b "$(spec s$tag sgd)" --b-label sgd
 done
 
 say "control path (times per call; ratio B/A)"
@@ -135,7 +159,9 @@ SGB ab-authorize --repeats "$CTL_REPEATS" --name "Authorize +1 rule" \
 	--b "$WORK/s$BIG/sgd.sock,${GRP[s$BIG]}" --b-label "$BIG rules"
 
 addns "$P-c"
-for i in $(seq 0 21); do ip -n "$P-c" link add "d$i" type dummy; done
+for i in $(seq 0 21); do # devices for the NICs (this kernel has no dummy driver)
+	ip -n "$P-c" link add "d$i" type veth peer name "p$i"
+done
 sgd_start c
 SGB setup-refs --sock "$WORK/c/sgd.sock" --groups 100 --mover d21 >"$WORK/refs.ids"
 SGB ab-refs --sock "$WORK/c/sgd.sock" --ids "$WORK/refs.ids" --groups 100 --repeats "$CTL_REPEATS"
@@ -149,10 +175,14 @@ addns "$P-x"
 if ip netns exec "$P-x" nft -f "$WORK/sgd-$BIG.nft" 2>"$WORK/nft-f.err"; then
 	SGB ab-load --repeats "$LOAD_REPEATS" --rules "$BIG" --ns "$P-s$BIG" --sgd "$B/sgd" \
 		--state "$WORK/s$BIG" --sock "$WORK/s$BIG/sgd.sock" --config "$WORK/sgd.conf" \
-		--nft-ns "$P-x" --nft-file "$WORK/sgd-$BIG.nft" --pidfile "$WORK/pids"
+		--nft-ns "$P-x" --nft-file "$WORK/sgd-$BIG.nft" --pidfile "$WORK/sgd.pid"
 	say "memory: kernel growth of a $BIG-rule ruleset loaded into an empty namespace"
-	SGB kmem --repeats "$KMEM_REPEATS" --rules "$BIG" --ns "$P-x" --naive "$WORK/naive-$BIG.nft" \
+	SGB kmem --repeats "$KMEM_REPEATS" --name "$BIG random" --ns "$P-x" --naive "$WORK/naive-$BIG.nft" \
 		--sgd-file "$WORK/sgd-$BIG.nft"
+	{ printf 'table inet sgd\ndelete table inet sgd\n'; ip netns exec "$P-s${BIG}p1" nft list table inet sgd; } \
+		>"$WORK/sgd-${BIG}p1.nft"
+	SGB kmem --repeats "$KMEM_REPEATS" --name "${BIG}p1" --ns "$P-x" --naive "$WORK/naive-${BIG}p1.nft" \
+		--sgd-file "$WORK/sgd-${BIG}p1.nft"
 else
 	echo "   nft -f cannot read back sgd's table (no full-load or kernel-memory comparison):" >&2
 	head -5 "$WORK/nft-f.err" >&2

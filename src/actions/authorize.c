@@ -33,51 +33,6 @@ struct sg_group *sg_need_group_param(struct sg_env *env, const struct sg_params 
 	return sg_need_group(env, id, c, r);
 }
 
-static size_t group_sourced(const struct sg_group *g)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < g->nrules; i++)
-		n += g->rules[i].src_kind == SG_SRC_GROUP;
-	return n;
-}
-
-static size_t rule_cost(const struct sg_model *m, const struct sg_rule *rule)
-{
-	const struct sg_port_list *prl = rule->port_list_id[0] ? sg_prl_find(m, rule->port_list_id) : NULL;
-	return prl ? prl->max_entries : 1;
-}
-
-/* Quotas: rules per group, group-sourced rules per group, rules per NIC. */
-static int check_quotas(const struct sg_env *env, const struct sg_group *g,
-			const struct sg_rule *add, size_t nadd, struct sg_reply *r)
-{
-	const struct sg_quota *q = &env->model->quota;
-	size_t cost = 0, groups = 0;
-	for (size_t i = 0; i < nadd; i++) {
-		cost += rule_cost(env->model, &add[i]);
-		groups += add[i].src_kind == SG_SRC_GROUP;
-	}
-	if (g->nrules + nadd > q->rules_per_group)
-		return sg_fail(r, 403, "AuthorizationLimitExceed",
-			       "The limit of authorization records in the security group reaches: %zu rules, at most %u.",
-			       g->nrules + nadd, q->rules_per_group);
-	if (groups && group_sourced(g) + groups > q->group_rules_per_group)
-		return sg_fail(r, 400, "AuthorizedGroupRule.LimitExceed",
-			       "You have reached the limit on the number of group authorization rules that you can add to a security group.When authorization object of rule is security group, the limit is %u.",
-			       q->group_rules_per_group);
-	for (size_t i = 0; i < env->model->nnics; i++) {
-		const struct sg_nic *n = &env->model->nics[i];
-		if (!sg_nic_in_group(n, g->id))
-			continue;
-		size_t have = sg_nic_rule_count(env->model, n);
-		if (have + cost > q->rules_per_nic)
-			return sg_fail(r, 403, "AuthorizationLimitExceed",
-				       "The limit of authorization records in the security group reaches: network interface %s would have %zu rules over its groups, at most %u.",
-				       n->id, have + cost, q->rules_per_nic);
-	}
-	return 0;
-}
-
 static void free_rules(struct sg_rule *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -142,7 +97,7 @@ SG_ACTION(AuthorizeSecurityGroup)
 	size_t nadd = 0;
 	if (collect(env, p, c, g, &add, &nadd, r))
 		return -1;
-	if (check_quotas(env, g, add, nadd, r)) {
+	if (sg_rule_quotas(env, g, NULL, add, nadd, r)) {
 		free_rules(add, nadd);
 		return -1;
 	}

@@ -87,6 +87,10 @@ SG_ACTION(ModifySecurityGroupRule)
 			return sg_fail(r, 400, "InvalidParam.DuplicatePermissions",
 				       "The modified rule would be the same as rule %s.", g->rules[i].id);
 		}
+	if (sg_rule_quotas(env, g, old, &nr, 1, r)) {
+		sg_rule_free(&nr);
+		return -1;
+	}
 	/* Keep identity, order and creation time. */
 	memcpy(nr.id, old->id, sizeof(nr.id));
 	nr.seq = old->seq;

@@ -56,7 +56,8 @@ int sg_perm_prefixes(const struct sg_env *env, const struct sg_params *p, char *
 		char *end;
 		const char *num = key + 12;
 		unsigned long v = strtoul(num, &end, 10);
-		if (!isdigit((unsigned char)*num) || *end != '.' || v == 0 || v > 100000) {
+		/* "Permissions.01." would be read back as "Permissions.1.": refuse it */
+		if (!isdigit((unsigned char)*num) || *num == '0' || *end != '.' || v == 0 || v > 100000) {
 			free(idx);
 			return sg_fail(r, 400, "InvalidParameter",
 				       "The specified parameter \"%s\" is not valid: Permissions.N with N from 1.", key);
@@ -313,11 +314,10 @@ static int owner_of(struct sg_env *env, struct perm_in *in, const struct sg_call
 		snprintf(out->src_group_owner_account, sizeof(out->src_group_owner_account), "%s", a->name);
 		return 0;
 	}
-	if (oid && !oacc && c->account.id && strtoull(oid, NULL, 10) == c->account.id) {
-		*owner = c->account.id;
-		return 0;
-	}
-	if (oacc && !oid && strcmp(oacc, c->account.name) == 0) {
+	/* The caller's own account, also when the credentials do not list it
+	 * (the local administrator). */
+	if ((!oid || (c->account.id && strtoull(oid, NULL, 10) == c->account.id)) &&
+	    (!oacc || strcmp(oacc, c->account.name) == 0)) {
 		*owner = c->account.id;
 		return 0;
 	}
@@ -423,7 +423,9 @@ static int parse_source(struct sg_env *env, struct perm_in *in, const struct sg_
 static int check_families(struct perm_in *in, struct sg_rule *out, struct sg_reply *r)
 {
 	if (out->has_dst) {
-		if (out->family && out->family != out->dst.family) {
+		/* A group source has no address family of its own: the family an
+		 * ICMP/ICMPv6 name gave it is checked against the protocol below. */
+		if (out->family && out->family != out->dst.family && out->src_kind != SG_SRC_GROUP) {
 			if (out->src_kind == SG_SRC_PREFIX_LIST)
 				return sg_fail(r, 400, "InvalidParam.PrefixListAddressFamilyMismatch",
 					       "The address family of the specified prefix list does not match the specified CidrIp.");
@@ -471,7 +473,9 @@ static int parse_description(struct perm_in *in, struct sg_rule *out, struct sg_
 	const char *v = get(in, "Description");
 	if (!v)
 		return 0;
-	size_t len = strlen(v);
+	size_t len = 0; /* characters, not bytes: UTF-8 continuation bytes do not count */
+	for (const unsigned char *s = (const unsigned char *)v; *s; s++)
+		len += (*s & 0xc0) != 0x80;
 	bool bad = len > 512 || !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8);
 	for (const char *s = v; *s && !bad; s++)
 		if ((unsigned char)*s < 0x20 && *s != '\t')

@@ -23,6 +23,13 @@ int sg_perm_parse(struct sg_env *env, const struct sg_params *p, const char *pre
 		  const struct sg_caller *c, const struct sg_group *g, struct sg_rule *out,
 		  struct sg_reply *r);
 
+/* Quotas (quota.c): adding the nadd rules `add` to g, after removing `old`
+ * (ModifySecurityGroupRule) when not NULL, must keep rules per group,
+ * group-sourced rules per group and rules per NIC within env's quota.  Only
+ * growth is refused.  0, or -1 with the spec's error in r. */
+int sg_rule_quotas(const struct sg_env *env, const struct sg_group *g, const struct sg_rule *old,
+		   const struct sg_rule *add, size_t nadd, struct sg_reply *r);
+
 /* The parameters that describe rule r, as the deprecated top-level form
  * would give them (used by ModifySecurityGroupRule to start from a rule). */
 int sg_perm_to_params(const struct sg_rule *r, struct sg_params *out);

@@ -57,7 +57,9 @@ static int rule_protos(const struct sg_rule *r, int fam, struct proto_choice out
 	}
 	uint8_t p = r->proto > 255 ? 255 : (uint8_t)r->proto;
 
-	if (p == SG_PROTO_ICMP && fam == 6)
+	/* The name ICMP reads as ICMPv6 in IPv6; an IANA number is literal:
+	 * IpProtocol=1 never matches ICMPv6 (58) packets. */
+	if (p == SG_PROTO_ICMP && fam == 6 && !(r->proto_text[0] >= '0' && r->proto_text[0] <= '9'))
 		p = SG_PROTO_ICMPV6;
 	out[0] = (struct proto_choice){ p, p, false };
 	return 1;

@@ -108,7 +108,15 @@ cleanup() {
 		echo "---- last lines of sgd log $SGD_LOG ----" >&2
 		tail -n 30 "$SGD_LOG" >&2
 	fi
+	# A sanitizer report from any sgd we ran fails the test, whatever it
+	# checked (make san-check runs this suite against ASan/UBSan builds).
+	local san
+	san=$(grep -hE -A12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T_TMP"/sgd-*.log 2>/dev/null | head -n 40)
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$T_TMP"
+	if [ -n "$san" ]; then
+		printf '[%s] FAIL: sanitizer report from sgd:\n%s\n' "$T_NAME" "$san" >&2
+		exit 1
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -12,7 +12,7 @@ listen_tcp() { # NS PORT [6]: socat answering "hello" once
 		fail "TCP listener on $1:$2 did not start"
 }
 listen_udp() { # NS PORT: answers one datagram with "pong"
-	nsx "$1" socat -T3 UDP-RECVFROM:"$2" SYSTEM:'echo pong' &
+	nsx "$1" socat -T3 UDP-RECVFROM:"$2" SYSTEM:'read -r x; echo pong' &
 	T_PIDS+=($!)
 	wait_until 2000 nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/udp" ||
 		fail "UDP listener on $1:$2 did not start"
@@ -23,13 +23,13 @@ A=$(new_group quiet)
 new_nic h1 "$(host_ip4 1)" "$(host_ip6 1)" "$A" >/dev/null
 C=$(client_ip4 1)
 listen_tcp c1 8080
-got=$(nsx host timeout 5 socat -T3 - TCP:"$C":8080 </dev/null 2>&1)
+got=$(nsx host timeout 5 socat -t3 -T3 - TCP:"$C":8080 </dev/null 2>&1)
 assert_eq "host mode: outgoing TCP gets its reply" hello "$got"
 listen_udp c1 9000
-got=$(echo ping | nsx host timeout 5 socat -T2 - UDP:"$C":9000 2>&1)
+got=$(echo ping | nsx host timeout 5 socat -t3 -T3 - UDP:"$C":9000 2>&1)
 assert_eq "host mode: outgoing UDP gets its reply" pong "$got"
 listen_tcp c1 8081 6
-got=$(nsx host timeout 5 socat -T3 - TCP6:["$(client_ip6 1)"]:8081 </dev/null 2>&1)
+got=$(nsx host timeout 5 socat -t3 -T3 - TCP6:["$(client_ip6 1)"]:8081 </dev/null 2>&1)
 assert_eq "host mode: outgoing TCP over IPv6 gets its reply" hello "$got"
 batch_begin
 batch_add drop tcp "$C" "$(host_ip4 1)" - 8080
@@ -44,14 +44,14 @@ start_sgd rt routed
 A=$(new_group quiet)
 new_nic tap1 "$(vm_ip4 1)" "$(vm_ip6 1)" "$A" >/dev/null
 listen_tcp cl 8080
-got=$(nsx vm1 timeout 5 socat -T3 - TCP:192.0.2.2:8080 </dev/null 2>&1)
+got=$(nsx vm1 timeout 5 socat -t3 -T3 - TCP:192.0.2.2:8080 </dev/null 2>&1)
 assert_eq "routed mode: VM's outgoing TCP gets its reply" hello "$got"
 listen_udp cl 9000
-got=$(echo ping | nsx vm1 timeout 5 socat -T2 - UDP:192.0.2.2:9000 2>&1)
+got=$(echo ping | nsx vm1 timeout 5 socat -t3 -T3 - UDP:192.0.2.2:9000 2>&1)
 assert_eq "routed mode: VM's outgoing UDP gets its reply" pong "$got"
 nsx vm1 socat -T3 TCP-LISTEN:8082,reuseaddr SYSTEM:'echo hello' &
 T_PIDS+=($!)
 sleep 0.3
-got=$(nsx cl timeout 3 socat -T2 - TCP:"$(vm_ip4 1)":8082,connect-timeout=1 </dev/null 2>/dev/null)
+got=$(nsx cl timeout 3 socat -t3 -T2 - TCP:"$(vm_ip4 1)":8082,connect-timeout=1 </dev/null 2>/dev/null)
 assert_eq "routed mode: a new connection to the VM is dropped" "" "$got"
 finish
