@@ -178,6 +178,15 @@ anyip() { # NS PREFIX...
 	done
 }
 
+# Runs CMD in namespace NS in the background, bounded to 30s, output to a
+# log; the PID recorded is the command's own (ip netns exec and timeout exec
+# or forward signals), so the cleanup really stops it.
+bg_in() { # NS CMD...
+	local ns=$1; shift
+	ip netns exec "$PFX$ns" timeout 30 "$@" >>"$T_TMP/bg.log" 2>&1 </dev/null &
+	T_PIDS+=($!)
+}
+
 mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }
 
 # Permanent neighbour entry so bulk forwarded probes never wait for ARP/ND.

@@ -6,14 +6,12 @@
 need_cmd socat timeout
 
 listen_tcp() { # NS PORT [6]: socat answering "hello" once
-	nsx "$1" socat -T3 TCP${3:-}-LISTEN:"$2",reuseaddr SYSTEM:'echo hello' &
-	T_PIDS+=($!)
+	bg_in "$1" socat -T3 TCP${3:-}-LISTEN:"$2",reuseaddr SYSTEM:'echo hello'
 	wait_until 2000 nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/tcp${3:-}" ||
 		fail "TCP listener on $1:$2 did not start"
 }
 listen_udp() { # NS PORT: answers one datagram with "pong"
-	nsx "$1" socat -T3 UDP-RECVFROM:"$2" SYSTEM:'read -r x; echo pong' &
-	T_PIDS+=($!)
+	bg_in "$1" socat -T3 UDP-RECVFROM:"$2" SYSTEM:'read -r x; echo pong'
 	wait_until 2000 nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/udp" ||
 		fail "UDP listener on $1:$2 did not start"
 }
@@ -49,9 +47,10 @@ assert_eq "routed mode: VM's outgoing TCP gets its reply" hello "$got"
 listen_udp cl 9000
 got=$(echo ping | nsx vm1 timeout 5 socat -t3 -T3 - UDP:192.0.2.2:9000 2>&1)
 assert_eq "routed mode: VM's outgoing UDP gets its reply" pong "$got"
-nsx vm1 socat -T3 TCP-LISTEN:8082,reuseaddr SYSTEM:'echo hello' &
-T_PIDS+=($!)
-sleep 0.3
-got=$(nsx cl timeout 3 socat -t3 -T2 - TCP:"$(vm_ip4 1)":8082,connect-timeout=1 </dev/null 2>/dev/null)
-assert_eq "routed mode: a new connection to the VM is dropped" "" "$got"
+path_routed 1
+batch_begin
+batch_add drop tcp 192.0.2.2 "$(vm_ip4 1)" - 8082
+batch_add drop udp 192.0.2.2 "$(vm_ip4 1)" - 9000
+batch_add drop tcp 2001:db8:1::2 "$(vm_ip6 1)" - 8082
+batch_run "routed mode: new flows towards the VM"
 finish
