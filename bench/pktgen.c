@@ -64,13 +64,14 @@ static uint16_t csum_fold(uint32_t sum)
 	return htons((uint16_t)~sum);
 }
 
-/* Frame k: source doc_nets[k % 3] + host 1..250, source port 1024 + k. */
+/* Frame k: source doc_nets[k % 3] + host 20..249 (clear of the receiver's
+ * .10, which the kernel would drop as a martian), source port 1024 + k. */
 static void build_frame(uint8_t *f, size_t k, const struct opts *o, const uint8_t *src_mac)
 {
 	struct ether_header *eh = (struct ether_header *)f;
 	struct iphdr *ip = (struct iphdr *)(eh + 1);
 	struct tcphdr *th = (struct tcphdr *)(ip + 1);
-	uint32_t host = 1 + (uint32_t)(k / 3) % 250;
+	uint32_t host = 20 + (uint32_t)(k / 3) % 230;
 	struct { uint32_t s, d; uint8_t z, p; uint16_t len; } ph;
 	uint32_t sum;
 
