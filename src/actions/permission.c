@@ -324,6 +324,18 @@ static int owner_of(struct sg_env *env, struct perm_in *in, const struct sg_call
 	return -ENOENT;
 }
 
+/* The address family a protocol belongs to, 0 when it has none.  The name
+ * ICMP follows the rule's family (ICMPv6 for IPv6 addresses, GUIDE.md s.4);
+ * ICMPv6 and the IANA numbers 1 (ICMP) and 58 (ICMPv6) are one family's. */
+static int proto_family(const struct sg_rule *rule)
+{
+	if (rule->proto == SG_PROTO_ICMPV6)
+		return 6;
+	if (rule->proto == SG_PROTO_ICMP && strcasecmp(rule->proto_text, "ICMP") != 0)
+		return 4;
+	return 0;
+}
+
 static int source_group(struct sg_env *env, struct perm_in *in, const char *gid,
 			const struct sg_caller *c, const struct sg_group *g, struct sg_rule *out,
 			struct sg_reply *r)
@@ -353,11 +365,8 @@ static int source_group(struct sg_env *env, struct perm_in *in, const char *gid,
 			if (env->accounts[i].id == src->owner_id)
 				snprintf(out->src_group_owner_account, sizeof(out->src_group_owner_account),
 					 "%s", env->accounts[i].name);
-	/* ICMP is an IPv4 protocol and ICMPv6 an IPv6 one: the family follows. */
-	if (out->proto == SG_PROTO_ICMP && !strcasecmp(out->proto_text, "ICMP"))
-		out->family = 4;
-	else if (out->proto == SG_PROTO_ICMPV6 && !strcasecmp(out->proto_text, "ICMPv6"))
-		out->family = 6;
+	/* Members of both families match, unless the protocol has one. */
+	out->family = proto_family(out);
 	return 0;
 }
 
@@ -434,12 +443,11 @@ static int check_families(struct perm_in *in, struct sg_rule *out, struct sg_rep
 		}
 		out->family = out->dst.family;
 	}
-	bool icmp4 = out->proto == SG_PROTO_ICMP && !strcasecmp(out->proto_text, "ICMP");
-	bool icmp6 = out->proto == SG_PROTO_ICMPV6 && !strcasecmp(out->proto_text, "ICMPv6");
-	if (icmp4 && out->family == 6)
+	int pf = proto_family(out);
+	if (pf == 4 && out->family == 6)
 		return sg_fail(r, 400, "InvalidParam.Ipv4ProtocolConflictWithIpv6Address",
 			       "IPv6 address cannot be specified for IPv4-specific protocol.");
-	if (icmp6 && out->family == 4)
+	if (pf == 6 && out->family == 4)
 		return sg_fail(r, 400, "InvalidParam.Ipv6ProtocolConflictWithIpv4Address",
 			       "IPv4 address cannot be specified for IPv6-specific protocol.");
 	if (out->src_kind == SG_SRC_CIDR && out->has_dst && sg_addr_equal(&out->src, &out->dst))

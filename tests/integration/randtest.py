@@ -240,7 +240,7 @@ class Scenario:
         if fam == 4:
             protos += ["ICMP"] * 2
         elif fam == 6:
-            protos += ["ICMPv6"] * 2
+            protos += ["ICMPv6", "ICMP"]
         else:
             protos += ["ICMP", "ICMPv6"]
         proto = rng.choice(protos)
@@ -255,9 +255,7 @@ class Scenario:
                 r["sport"] = self.rand_ports(lo=1024, hi=1100)
         if rng.random() < 0.2:
             dfam = fam or rng.choice([4, 6])
-            if proto == "ICMP":
-                dfam = 4
-            elif proto == "ICMPv6":
+            if proto == "ICMPv6":
                 dfam = 6
             pool = self.dst4 if dfam == 4 else self.dst6
             r["dst"] = str(rand_subnet(rng, rng.choice(pool), 24 if dfam == 4 else 64,
@@ -422,7 +420,7 @@ class Scenario:
         if p == "ALL":
             return self.rng.choice([6, 17, 47, 1 if fam == 4 else 58] + [int(x) for x in NUM_PROTOS])
         if p == "ICMP":
-            return 1
+            return 1 if fam == 4 else 58
         if p == "ICMPV6":
             return 58
         return refmodel.PROTO_NUM.get(p) or int(p)
@@ -443,7 +441,7 @@ class Scenario:
                 return None
             addr = ipaddress.ip_address(rng.choice(mem))
         fam = addr.version
-        if r["proto"].upper() == "ICMP" and fam != 4 or r["proto"].upper() == "ICMPV6" and fam != 6:
+        if r["proto"].upper() == "ICMPV6" and fam != 6:
             return None
         proto = self.proto_for(r["proto"], fam)
         if r["dst"] and ipaddress.ip_network(r["dst"]).version == fam:

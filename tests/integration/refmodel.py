@@ -25,8 +25,8 @@ a flow, so step 1 of the guide, conntrack, never applies):
   3. the rules of all of n's groups, merged: the lowest priority number that
      has a matching rule decides; at that priority any drop wins;
   4. otherwise drop.
-Protocol families follow sgd's API: ICMP is IPv4 only, ICMPv6 IPv6 only
-(sgd refuses ICMP with an IPv6 source).  Ports exist for TCP and UDP only.
+Protocol families (GUIDE.md section 4): the name ICMP means ICMP for IPv4
+packets and ICMPv6 for IPv6 ones; ICMPv6 is IPv6 only.  Ports exist for TCP and UDP only.
 """
 import ipaddress
 
@@ -70,8 +70,8 @@ def proto_matches(rule, pkt):
     p = rule["proto"].upper()
     if p == "ALL":
         return True
-    if p == "ICMP" and family(pkt["src"]) != 4:
-        return False
+    if p == "ICMP":
+        return pkt["proto"] == (1 if family(pkt["src"]) == 4 else 58)
     if p == "ICMPV6" and family(pkt["src"]) != 6:
         return False
     want = PROTO_NUM[p] if p in PROTO_NUM else int(p)

@@ -210,10 +210,11 @@ start_and_kill_early() { # MS
 mon_killer() { # SKIP
 	local skip=$1 n=0 line mpid fifo=$T_TMP/mon.fifo
 	rm -f "$fifo"; mkfifo "$fifo"
-	ip netns exec "${PFX}host" nft monitor >"$fifo" 2>/dev/null &
+	ip netns exec "${PFX}host" nft monitor >"$fifo" 2>>"$T_TMP/mon.err" &
 	mpid=$!
 	exec 3<"$fifo"
 	: >"$T_TMP/mon.ready"
+	echo "DBG killer ready $(date +%s.%N)" >&2
 	while read -r -t 3 -u 3 line; do
 		case $line in *" inet sgd "*) n=$((n + 1)) ;; *) continue ;; esac
 		[ $n -gt "$skip" ] && break
@@ -245,7 +246,9 @@ while [ $round -lt "$ROUNDS" ] && [ $SECONDS -lt $T_END ]; do
 	fi
 	killer=$!
 	T_PIDS+=("$killer")
+	echo "DBG main waits $(date +%s.%N)" >&2
 	[ "$how" == "${how#at}" ] || wait_until 2000 test -e "$T_TMP/mon.ready"
+	echo "DBG main goes $(date +%s.%N)" >&2
 	acked=0 INFLIGHT=""
 	for ((i = 0; i < 60; i++)); do
 		pick_op

@@ -104,7 +104,8 @@ static const struct err_case errors[] = {
 	{ BASE P1 "Ipv6SourceCidrIp=2001:db8::/32&" P1 "Ipv6DestCidrIp=nope&" P1 "PortRange=22/22&" P1 "IpProtocol=TCP", 400, "InvalidParam.Ipv6DestCidrIp" },
 	{ BASE P1 "SourceCidrIp=10.0.0.0/8&" P1 "Ipv6DestCidrIp=2001:db8::/32&" P1 "PortRange=22/22&" P1 "IpProtocol=TCP", 400, "InvalidParameter.Conflict" },
 	{ BASE P1 "SourceCidrIp=10.0.0.0/8&" P1 "DestCidrIp=10.0.0.0/8&" P1 "PortRange=22/22&" P1 "IpProtocol=TCP", 400, "InvalidParamter.Conflict" },
-	{ BASE P1 "Ipv6SourceCidrIp=2001:db8::/32&" P1 "IpProtocol=ICMP&" P1 "PortRange=-1/-1", 400, "InvalidParam.Ipv4ProtocolConflictWithIpv6Address" },
+	{ BASE P1 "Ipv6SourceCidrIp=2001:db8::/32&" P1 "IpProtocol=1&" P1 "PortRange=-1/-1", 400, "InvalidParam.Ipv4ProtocolConflictWithIpv6Address" },
+	{ BASE P1 "SourceCidrIp=10.0.0.0/8&" P1 "IpProtocol=58", 400, "InvalidParam.Ipv6ProtocolConflictWithIpv4Address" },
 	{ BASE P1 "SourceCidrIp=10.0.0.0/8&" P1 "IpProtocol=ICMPv6&" P1 "PortRange=-1/-1", 400, "InvalidParam.Ipv6ProtocolConflictWithIpv4Address" },
 	{ BASE P1 "PortRange=22/22&" P1 "IpProtocol=TCP", 400, "MissingParameter.Source" },
 	{ BASE P1 "SourceCidrIp=10.0.0.0/8&" P1 "IpProtocol=TCP", 400, "InvalidPortRange.Malformed" },
@@ -210,6 +211,9 @@ static void test_protocols_and_forms(void **state)
 	sg_reply_free(&r);
 	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "SourceCidrIp=192.0.2.0/24&" P1 "IpProtocol=132", &owner1, &r), 0);
 	sg_reply_free(&r);
+	/* ICMP by name with an IPv6 source: ICMPv6 (GUIDE.md section 4). */
+	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "Ipv6SourceCidrIp=2001:db8:1::/48&" P1 "IpProtocol=icmp", &owner1, &r), 0);
+	sg_reply_free(&r);
 	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "SourceCidrIp=192.0.2.0/24&" P1 "DestCidrIp=198.51.100.0/24&" P1 "IpProtocol=UDP&" P1 "PortRange=53/53&" P1 "SourcePortRange=1024/65535", &owner1, &r), 0);
 	sg_reply_free(&r);
 	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "SourceCidrIp=192.0.2.0/24&" P1 "IpProtocol=TCP&" P1 "PortRangeListId=prl-1", &owner1, &r), 0);
@@ -223,17 +227,18 @@ static void test_protocols_and_forms(void **state)
 	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "SourceGroupId=sg-other&" P1 "SourceGroupOwnerId=2&" P1 "IpProtocol=TCP&" P1 "PortRange=82/82", &owner1, &r), 0);
 	sg_reply_free(&r);
 	struct sg_group *g = sg_group_find(&model, "sg-aaa");
-	assert_int_equal(g->nrules, 9);
+	assert_int_equal(g->nrules, 10);
 	assert_int_equal(g->rules[0].proto, SG_PROTO_ALL);
 	assert_string_equal(g->rules[0].src_text, "192.0.2.1-192.0.2.9");
 	assert_int_equal(g->rules[2].proto, SG_PROTO_ICMPV6);
 	assert_int_equal(g->rules[3].proto, 132);
-	assert_true(g->rules[4].has_dst && g->rules[4].has_sport);
-	assert_string_equal(g->rules[5].port_list_id, "prl-1");
-	assert_int_equal(g->rules[6].src_kind, SG_SRC_CIDR);
-	assert_int_equal(g->rules[7].src_kind, SG_SRC_GROUP);
-	assert_int_equal(g->rules[8].src_group_owner_id, 2);
-	assert_string_equal(g->rules[8].src_group_owner_account, "b@example.com");
+	assert_int_equal(g->rules[4].family, 6);
+	assert_true(g->rules[5].has_dst && g->rules[5].has_sport);
+	assert_string_equal(g->rules[6].port_list_id, "prl-1");
+	assert_int_equal(g->rules[7].src_kind, SG_SRC_CIDR);
+	assert_int_equal(g->rules[8].src_kind, SG_SRC_GROUP);
+	assert_int_equal(g->rules[9].src_group_owner_id, 2);
+	assert_string_equal(g->rules[9].src_group_owner_account, "b@example.com");
 }
 
 static void test_quotas(void **state)

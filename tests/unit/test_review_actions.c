@@ -143,8 +143,9 @@ static void test_rule_description_counts_characters(void **state)
 	assert_string_equal(afx_code(f), "InvalidSecurityGroupDiscription.Malformed");
 }
 
-/* A group-sourced ICMP rule towards an IPv6 destination is the IPv4-protocol
- * with IPv6-address error of the spec, as for a CIDR source. */
+/* A group-sourced ICMP rule (IANA number 1) towards an IPv6 destination is
+ * the IPv4-protocol with IPv6-address error of the spec; the name ICMP there
+ * means ICMPv6 and is accepted. */
 static void test_group_icmp_ipv6_destination(void **state)
 {
 	struct afx *f = *state;
@@ -152,13 +153,15 @@ static void test_group_icmp_ipv6_destination(void **state)
 	afx_group(f, &f->alice, "normal", "vpc-1", g);
 	afx_group(f, &f->alice, "normal", "vpc-1", src);
 	assert_int_equal(afx_run(f, &f->alice, "AuthorizeSecurityGroup", "SecurityGroupId", g,
-				 "SourceGroupId", src, "IpProtocol", "ICMP", "Ipv6DestCidrIp", "2001:db8::/64",
+				 "SourceGroupId", src, "IpProtocol", "1", "Ipv6DestCidrIp", "2001:db8::/64",
 				 (char *)NULL), 400);
 	assert_string_equal(afx_code(f), "InvalidParam.Ipv4ProtocolConflictWithIpv6Address");
 	assert_int_equal(afx_run(f, &f->alice, "AuthorizeSecurityGroup", "SecurityGroupId", g,
 				 "SourceGroupId", src, "IpProtocol", "ICMPv6", "DestCidrIp", "192.0.2.0/24",
 				 (char *)NULL), 400);
 	assert_string_equal(afx_code(f), "InvalidParam.Ipv6ProtocolConflictWithIpv4Address");
+	afx_ok(f, &f->alice, "AuthorizeSecurityGroup", "SecurityGroupId", g, "SourceGroupId", src,
+	       "IpProtocol", "ICMP", "Ipv6DestCidrIp", "2001:db8::/96", (char *)NULL);
 	/* ICMPv6 towards an IPv6 destination is fine */
 	afx_ok(f, &f->alice, "AuthorizeSecurityGroup", "SecurityGroupId", g, "SourceGroupId", src,
 	       "IpProtocol", "ICMPv6", "Ipv6DestCidrIp", "2001:db8::/64", (char *)NULL);
