@@ -27,6 +27,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 include tests/tools/tools.mk
+include bench/bench.mk
 
 .PHONY: all deps check unit integration sdk san-check demo bench fuzz clean install
 all: $(BUILD)/sgd $(BUILD)/sgctl
@@ -76,8 +77,8 @@ check: deps
 demo: deps all
 	@scripts/demo.sh
 
-bench: deps all
-	@scripts/bench.sh
+bench: deps all bench-tools
+	@SGD_BUILD=$(BUILD) scripts/bench.sh
 
 fuzz:
 	@scripts/fuzz.sh
