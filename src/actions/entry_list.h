@@ -47,8 +47,10 @@ struct el_kind {
 	 * MaxEntries, that create_attr reads into l before the entries are
 	 * parsed (they may depend on it); NULL when the kind has none. */
 	const char *attr_param;
-	/* Messages about one entry, each given el_item.text (the port range
-	 * list ones, worded as the reference words them, do not show it). */
+	int (*create_attr)(const char *value, void *l, struct sg_reply *r);
+	/* Messages about one entry, each given el_item.text (absent_fmt and
+	 * conflict_fmt of port range lists, worded as the reference words
+	 * them, do not show it). */
 	const char *dup_fmt;          /* twice in one request */
 	const char *absent_fmt;       /* RemoveEntry not in the list */
 	const char *conflict_fmt;     /* both added and removed */
@@ -72,7 +74,6 @@ struct el_kind {
 	uint32_t (*max_entries_cap)(const struct sg_model *m);
 	struct el_head (*head)(void *l);
 	void (*scrap)(void *l);       /* frees what a list not in the model owns */
-	int (*create_attr)(const char *value, void *l, struct sg_reply *r);
 
 	/* Entries. */
 	/* "<prefix>.<n>.<field>" into out (range and text). */

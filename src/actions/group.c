@@ -216,16 +216,22 @@ static size_t group_member_count(const struct sg_model *m, const char *id)
 	return n;
 }
 
+/* The fields that name a group, in both answers that show one. */
+static void group_names_set(json_t *o, const struct sg_group *g)
+{
+	sgu_set(o, "SecurityGroupId", g->id);
+	sgu_set(o, "SecurityGroupName", g->name);
+	sgu_set(o, "Description", g->description);
+	sgu_set(o, "VpcId", g->vpc_id);
+}
+
 static json_t *group_json(const struct sg_model *m, const struct sg_group *g)
 {
 	json_t *o = json_object();
 	size_t g2g = 0;
 	for (size_t i = 0; i < g->nrules; i++)
 		g2g += g->rules[i].src_kind == SG_SRC_GROUP;
-	sgu_set(o, "SecurityGroupId", g->id);
-	sgu_set(o, "SecurityGroupName", g->name);
-	sgu_set(o, "Description", g->description);
-	sgu_set(o, "VpcId", g->vpc_id);
+	group_names_set(o, g);
 	sgu_set(o, "CreationTime", g->create_time);
 	sgu_set(o, "SecurityGroupType", type_name(g->type));
 	sgu_set(o, "ResourceGroupId", "");
@@ -422,10 +428,7 @@ SG_ACTION(DescribeSecurityGroupAttribute)
 
 	json_t *body = sg_json_body(r);
 	sgu_set(body, "RegionId", env->region);
-	sgu_set(body, "SecurityGroupId", g->id);
-	sgu_set(body, "SecurityGroupName", g->name);
-	sgu_set(body, "Description", g->description);
-	sgu_set(body, "VpcId", g->vpc_id);
+	group_names_set(body, g);
 	sgu_set(body, "InnerAccessPolicy", policy_name(g->inner_policy));
 	json_t *arr = sgu_wrapped_array(body, "Permissions", "Permission");
 	size_t total = 0;

@@ -116,6 +116,17 @@ static int groups_check(struct sg_env *env, const struct sg_caller *c, const str
 	return 0;
 }
 
+/* groups_check() for a NIC that exists: on a copy of its VPC, because
+ * groups_check() may fill an empty one in and the NIC must stay as it is
+ * until the change commits. */
+static int groups_check_nic(struct sg_env *env, const struct sg_caller *c,
+			    const struct nic_groups *gs, const struct sg_nic *n, struct sg_reply *r)
+{
+	char vpc[SG_ID_LEN];
+	snprintf(vpc, sizeof(vpc), "%s", n->vpc_id);
+	return groups_check(env, c, gs, vpc, r);
+}
+
 static void groups_store(struct sg_nic *n, const struct nic_groups *gs)
 {
 	for (size_t i = 0; i < gs->n; i++)
@@ -473,6 +484,20 @@ static struct sg_nic *member_nic(struct sg_env *env, const struct sg_params *p,
 	return need_nic(env, c, eni && *eni ? eni : inst, r);
 }
 
+/* The NIC and the group (SecurityGroupId) a membership change names, both
+ * the caller's; NULL with r filled when the request cannot go on. */
+static struct sg_nic *membership(struct sg_env *env, const struct sg_params *p,
+				 const struct sg_caller *c, const char **sg, struct sg_reply *r)
+{
+	if (sg_check_region(env, p, r))
+		return NULL;
+	*sg = sg_need(p, "SecurityGroupId", r);
+	struct sg_nic *n = *sg ? member_nic(env, p, c, r) : NULL;
+	if (!n || !sg_need_group(env, *sg, c, r))
+		return NULL;
+	return n;
+}
+
 /* Writes the NIC's new group set (already validated) in one transaction. */
 static int nic_commit_groups(struct sg_env *env, struct sg_nic *n, const struct nic_groups *gs,
 			     struct sg_reply *r)
@@ -498,19 +523,15 @@ static void groups_of(const struct sg_nic *n, struct nic_groups *gs)
 SG_ACTION(JoinSecurityGroup)
 {
 	struct nic_groups gs;
-	if (sg_check_region(env, p, r))
-		return -1;
-	const char *sg = sg_need(p, "SecurityGroupId", r);
-	struct sg_nic *n = sg ? member_nic(env, p, c, r) : NULL;
-	if (!n || !sg_need_group(env, sg, c, r))
+	const char *sg;
+	struct sg_nic *n = membership(env, p, c, &sg, r);
+	if (!n)
 		return -1;
 	if (sg_nic_in_group(n, sg))
 		return sg_fail(r, 403, "InvalidInstanceId.AlreadyInSecurityGroup",
 			       "The network interface is already in the specified security group.");
 	groups_of(n, &gs);
-	char vpc[SG_ID_LEN];
-	snprintf(vpc, sizeof(vpc), "%s", n->vpc_id);
-	if (groups_push(env->model, &gs, sg, r) || groups_check(env, c, &gs, vpc, r))
+	if (groups_push(env->model, &gs, sg, r) || groups_check_nic(env, c, &gs, n, r))
 		return -1;
 	return nic_commit_groups(env, n, &gs, r);
 }
@@ -518,11 +539,9 @@ SG_ACTION(JoinSecurityGroup)
 SG_ACTION(LeaveSecurityGroup)
 {
 	struct nic_groups gs = { .n = 0 };
-	if (sg_check_region(env, p, r))
-		return -1;
-	const char *sg = sg_need(p, "SecurityGroupId", r);
-	struct sg_nic *n = sg ? member_nic(env, p, c, r) : NULL;
-	if (!n || !sg_need_group(env, sg, c, r))
+	const char *sg;
+	struct sg_nic *n = membership(env, p, c, &sg, r);
+	if (!n)
 		return -1;
 	if (!sg_nic_in_group(n, sg))
 		return sg_fail(r, 403, "InvalidInstanceId.NotInSecurityGroup",
@@ -556,12 +575,8 @@ static int modify_parse(struct sg_env *env, const struct sg_params *p, const str
 	if (groups_from_params(env->model, p, "SecurityGroupId", "SecurityGroupIds", NULL, &ch->gs, r))
 		return -1;
 	ch->set_groups = ch->gs.n > 0;
-	if (ch->set_groups) {
-		char vpc[SG_ID_LEN];
-		snprintf(vpc, sizeof(vpc), "%s", n->vpc_id);
-		if (groups_check(env, c, &ch->gs, vpc, r))
-			return -1;
-	}
+	if (ch->set_groups && groups_check_nic(env, c, &ch->gs, n, r))
+		return -1;
 	return 0;
 }
 

@@ -120,44 +120,25 @@ static json_t *prl_json(struct sg_model *m, void *l)
 }
 
 static const struct el_kind port_lists = {
-	.noun = "port range list",
-	.id_param = "PortRangeListId",
-	.name_param = "PortRangeListName",
-	.id_prefix = "prl-",
-	.create_action = "CreatePortRangeList",
-	.modify_action = "ModifyPortRangeList",
+	.noun = "port range list", .id_param = "PortRangeListId",
+	.name_param = "PortRangeListName", .id_prefix = "prl-",
+	.create_action = "CreatePortRangeList", .modify_action = "ModifyPortRangeList",
 	.not_found_code = "InvalidPortRangeListId.NotFound",
 	.name_code = "InvalidPortRangeListName.Malformed",
 	.quota_code = "QuotaExceed.PortRangeListEntries",
-	.attr_param = NULL,
 	.dup_fmt = "The specified port range %s is duplicated.",
 	.absent_fmt = "A port range to remove is not in the port range list.",
 	.conflict_fmt = "A port range is both added and removed.",
-	.exists_fmt = NULL,
-	/* AddEntry "adds or modifies" (reference): an existing range gets the
-	 * new description. */
+	/* AddEntry "adds or modifies" (reference): a range already in the
+	 * list gets the new description. */
 	.add_replaces = true,
-	.answer_key = "PortRangeLists",
-	.answer_inner = NULL,
+	.answer_key = "PortRangeLists", /* a plain array */
 	.list_size = sizeof(struct sg_port_list),
-	.find = prl_find,
-	.at = prl_at,
-	.add = prl_add,
-	.del = prl_del,
-	.referenced = sg_prl_is_referenced,
-	.put = prl_put,
-	.store_del = sg_store_del_prl,
-	.max_entries_cap = prl_cap,
-	.head = prl_head,
-	.scrap = prl_scrap,
-	.create_attr = NULL,
-	.item_parse = item_parse,
-	.item_same = item_same,
-	.entry_is = entry_is,
-	.entry_add = entry_add,
-	.entry_del = entry_del,
-	.entry_desc = entry_desc,
-	.matches = NULL,
+	.find = prl_find, .at = prl_at, .add = prl_add, .del = prl_del,
+	.referenced = sg_prl_is_referenced, .put = prl_put, .store_del = sg_store_del_prl,
+	.max_entries_cap = prl_cap, .head = prl_head, .scrap = prl_scrap,
+	.item_parse = item_parse, .item_same = item_same, .entry_is = entry_is,
+	.entry_add = entry_add, .entry_del = entry_del, .entry_desc = entry_desc,
 	.json = prl_json,
 };
 
