@@ -69,6 +69,7 @@ san-check:
 
 check: deps
 	$(MAKE) all
+	$(MAKE) CC=clang BUILD=build-clang all
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) sdk
@@ -84,4 +85,4 @@ fuzz:
 	@scripts/fuzz.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang build-fuzz

@@ -62,7 +62,8 @@ bool range_is_full(const struct ir_range *r, size_t len)
 	return true;
 }
 
-int sg_compile(const struct sg_model *m, enum ir_mode mode, struct ir_table *out)
+int compile_model(const struct sg_model *m, enum ir_mode mode, struct ir_table *out,
+		  struct sg_compile_cache *cache)
 {
 	struct group_buckets *gbs = NULL;
 	int rc;
@@ -81,7 +82,7 @@ int sg_compile(const struct sg_model *m, enum ir_mode mode, struct ir_table *out
 	if (!gbs)
 		goto out;
 	for (size_t i = 0; i < m->ngroups; i++) {
-		rc = compile_group(m, &m->groups[i], out, &gbs[i]);
+		rc = compile_group(m, &m->groups[i], out, &gbs[i], cache);
 		if (rc)
 			goto out;
 	}
@@ -92,4 +93,9 @@ int sg_compile(const struct sg_model *m, enum ir_mode mode, struct ir_table *out
 out:
 	free(gbs);
 	return rc;
+}
+
+int sg_compile(const struct sg_model *m, enum ir_mode mode, struct ir_table *out)
+{
+	return compile_model(m, mode, out, NULL);
 }

@@ -14,6 +14,7 @@
 #include "ir_internal.h"
 
 enum { C4P, C4N, C6P, C6N, NCSETS };
+_Static_assert(NCSETS == CSET_COUNT, "compile_internal.h counts the CIDR sets");
 
 static const enum ir_key cset_key[NCSETS] = {
 	IR_KEY_IP4_PORTS, IR_KEY_IP4_NOPORT, IR_KEY_IP6_PORTS, IR_KEY_IP6_NOPORT,
@@ -24,7 +25,10 @@ struct bucket {
 	const struct sg_group *g;
 	int prio;
 	enum sg_policy pol;
-	struct piece_list pieces[NCSETS];
+	struct sg_compile_cache *cache;   /* may be NULL */
+	struct cset_inputs in[NCSETS];    /* boxes per set, in bucket order */
+	struct piece_list scratch[NCSETS]; /* pieces when there is no cache */
+	const struct piece_list *pieces[NCSETS];
 	struct ir_chain tmp; /* per-permission rules, moved into the chain at the end */
 };
 
@@ -94,7 +98,25 @@ static void set_verdict(struct ir_verdict *v, enum sg_policy pol)
 	v->kind = pol == SG_POLICY_DROP ? IR_V_DROP : IR_V_ACCEPT;
 }
 
-/* A CIDR permission without a port list: its boxes go to the bucket's sets. */
+static int inputs_push(struct cset_inputs *in, const struct box *b, const char *id)
+{
+	if (in->n == in->cap) {
+		size_t ncap = in->cap ? in->cap * 2 : 16;
+		struct cset_input *v = realloc(in->v, ncap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		in->v = v;
+		in->cap = ncap;
+	}
+	in->v[in->n].b = *b;
+	in->v[in->n].id = id;
+	in->n++;
+	return 0;
+}
+
+/* A CIDR permission without a port list: its boxes go to the bucket's sets
+ * (split into disjoint pieces once the whole bucket is known). */
 static int add_cidr_boxes(struct bucket *b, const struct sg_rule *r)
 {
 	int fam = r->src.family == 6 ? 6 : 4;
@@ -112,11 +134,10 @@ static int add_cidr_boxes(struct bucket *b, const struct sg_rule *r)
 		range_full(&daddr, alen);
 	for (int i = 0; i < np; i++) {
 		int which = (fam == 6 ? C6P : C4P) + (pc[i].ports ? 0 : 1);
-		struct box_shape s;
 		struct box box;
 		int rc;
 
-		box_shape_of(cset_key[which], &s);
+		/* zeroed whole: the cache compares inputs with memcmp */
 		memset(&box, 0, sizeof(box));
 		if (pc[i].ports) {
 			box.d[0] = saddr;
@@ -129,7 +150,7 @@ static int add_cidr_boxes(struct bucket *b, const struct sg_rule *r)
 			box.d[1] = daddr;
 			range_u8(&box.d[2], pc[i].lo, pc[i].hi);
 		}
-		rc = pieces_add(&s, &b->pieces[which], &box, r->id);
+		rc = inputs_push(&b->in[which], &box, r->id);
 		if (rc)
 			return rc;
 	}
@@ -297,11 +318,11 @@ static int emit_bucket(struct bucket *b, struct ir_table *t, bool *used)
 	int rc;
 
 	for (int w = 0; w < NCSETS; w++) {
-		if (!b->pieces[w].n)
+		if (!b->pieces[w]->n)
 			continue;
 		any = true;
 		cset_name(name, w, b);
-		rc = emit_cset(t, name, w, &b->pieces[w]);
+		rc = emit_cset(t, name, w, b->pieces[w]);
 		if (rc)
 			return rc;
 	}
@@ -316,7 +337,7 @@ static int emit_bucket(struct bucket *b, struct ir_table *t, bool *used)
 		struct ir_rule *r;
 		int fam = w < C6P ? 4 : 6;
 
-		if (!b->pieces[w].n)
+		if (!b->pieces[w]->n)
 			continue;
 		r = ir_rule_add(c);
 		if (!r)
@@ -339,8 +360,10 @@ static int emit_bucket(struct bucket *b, struct ir_table *t, bool *used)
 
 static void bucket_free(struct bucket *b)
 {
-	for (int w = 0; w < NCSETS; w++)
-		pieces_free(&b->pieces[w]);
+	for (int w = 0; w < NCSETS; w++) {
+		pieces_free(&b->scratch[w]);
+		free(b->in[w].v);
+	}
 	for (size_t i = 0; i < b->tmp.nrules; i++)
 		free(b->tmp.rules[i].comment);
 	free(b->tmp.rules);
@@ -370,8 +393,23 @@ static int rule_qcmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* The pieces of each set of b, from its inputs (and the cache). */
+static int resolve_pieces(struct bucket *b)
+{
+	for (int w = 0; w < NCSETS; w++) {
+		struct cset_key k = {
+			.gid = b->g->id, .prio = b->prio, .pol = b->pol, .which = w, .key = cset_key[w],
+		};
+		int rc = cset_pieces(b->cache, &k, &b->in[w], &b->scratch[w], &b->pieces[w]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_table *t,
-		  struct group_buckets *gb)
+		  struct group_buckets *gb, struct sg_compile_cache *cache)
 {
 	const struct sg_rule **v = NULL;
 	struct bucket b;
@@ -392,12 +430,15 @@ int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_
 		memset(&b, 0, sizeof(b));
 		b.m = m;
 		b.g = g;
+		b.cache = cache;
 		b.prio = clamp_prio(v[i]->priority);
 		b.pol = v[i]->policy == SG_POLICY_DROP ? SG_POLICY_DROP : SG_POLICY_ACCEPT;
 		for (; i < g->nrules && !rc && clamp_prio(v[i]->priority) == b.prio &&
 		       (v[i]->policy == SG_POLICY_DROP ? SG_POLICY_DROP : SG_POLICY_ACCEPT) == b.pol;
 		     i++)
 			rc = add_rule(&b, v[i]);
+		if (!rc)
+			rc = resolve_pieces(&b);
 		if (!rc)
 			rc = emit_bucket(&b, t, &gb->used[b.prio][b.pol]);
 		bucket_free(&b);

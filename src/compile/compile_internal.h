@@ -3,6 +3,7 @@
 #define SGD_COMPILE_INTERNAL_H
 
 #include "sgd/compile.h"
+#include "box.h"
 
 #define SG_PRIO_MIN 1
 #define SG_PRIO_MAX 100
@@ -24,9 +25,45 @@ bool model_nic_in_group(const struct sg_nic *n, const char *gid);
 int compile_member_sets(const struct sg_model *m, struct ir_table *t);
 int compile_list_sets(const struct sg_model *m, struct ir_table *t);
 
-/* compile_group.c: the bucket chains (and their CIDR sets) of group g. */
+/* compile_group.c: the bucket chains (and their CIDR sets) of group g.
+ * cache may be NULL (no reuse). */
 int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_table *t,
-		  struct group_buckets *gb);
+		  struct group_buckets *gb, struct sg_compile_cache *cache);
+
+/* The whole table; cache may be NULL. */
+int compile_model(const struct sg_model *m, enum ir_mode mode, struct ir_table *out,
+		  struct sg_compile_cache *cache);
+
+/* A bucket has up to four CIDR sets (c4p, c4n, c6p, c6n). */
+#define CSET_COUNT 4
+
+/* The boxes a bucket's CIDR rules put into one of its sets, in bucket
+ * order (creation order); id points into the model. */
+struct cset_input {
+	struct box b;
+	const char *id;
+};
+
+struct cset_inputs {
+	struct cset_input *v;
+	size_t n, cap;
+};
+
+/* Which set of which bucket. */
+struct cset_key {
+	const char *gid;
+	int prio;
+	enum sg_policy pol;
+	int which;          /* 0..CSET_COUNT-1 */
+	enum ir_key key;    /* the set's key: the boxes' shape */
+};
+
+/* compile_cache.c: the disjoint pieces of the inputs in, in *out.  Without a
+ * cache they are computed into scratch (the caller frees it); with one they
+ * are the cache's, reused up to the first input that differs from the last
+ * call's, and valid until the next call for the same set. */
+int cset_pieces(struct sg_compile_cache *c, const struct cset_key *k, const struct cset_inputs *in,
+		struct piece_list *scratch, const struct piece_list **out);
 
 /* compile_nic.c: dispatch map, base chain, per-NIC chains. */
 int compile_nics(const struct sg_model *m, const struct group_buckets *gbs, size_t ngbs,
