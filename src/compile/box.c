@@ -1,4 +1,5 @@
 /* box.c - box difference and interval merging for the compiler (box.h). */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,46 @@ bool be_dec(uint8_t *v, size_t len)
 	return false;
 }
 
+/* memcmp() of big-endian fields, as integer compares for the field sizes
+ * keys have: pieces_add() runs it for every pair of pieces of a bucket, and
+ * a library call per field dominated its cost. */
+static inline int be_cmp(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	switch (len) {
+	case 1:
+		return (a[0] > b[0]) - (a[0] < b[0]);
+	case 2:
+		u = (uint32_t)a[0] << 8 | a[1];
+		v = (uint32_t)b[0] << 8 | b[1];
+		return (u > v) - (u < v);
+	case 4:
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		u = be32toh(u);
+		v = be32toh(v);
+		return (u > v) - (u < v);
+	case 16:
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x == y) {
+			memcpy(&x, a + 8, 8);
+			memcpy(&y, b + 8, 8);
+		}
+		x = be64toh(x);
+		y = be64toh(y);
+		return (x > y) - (x < y);
+	}
+	return memcmp(a, b, len);
+}
+
 bool box_overlap(const struct box_shape *s, const struct box *a, const struct box *b)
 {
 	for (int i = 0; i < s->n; i++) {
-		if (memcmp(a->d[i].hi, b->d[i].lo, s->len[i]) < 0 ||
-		    memcmp(b->d[i].hi, a->d[i].lo, s->len[i]) < 0)
+		if (be_cmp(a->d[i].hi, b->d[i].lo, s->len[i]) < 0 ||
+		    be_cmp(b->d[i].hi, a->d[i].lo, s->len[i]) < 0)
 			return false;
 	}
 	return true;
@@ -43,8 +79,8 @@ bool box_overlap(const struct box_shape *s, const struct box *a, const struct bo
 bool box_contains_point(const struct box_shape *s, const struct box *b, const struct box *pt)
 {
 	for (int i = 0; i < s->n; i++) {
-		if (memcmp(pt->d[i].lo, b->d[i].lo, s->len[i]) < 0 ||
-		    memcmp(pt->d[i].lo, b->d[i].hi, s->len[i]) > 0)
+		if (be_cmp(pt->d[i].lo, b->d[i].lo, s->len[i]) < 0 ||
+		    be_cmp(pt->d[i].lo, b->d[i].hi, s->len[i]) > 0)
 			return false;
 	}
 	return true;
@@ -61,14 +97,14 @@ int box_subtract(const struct box_shape *s, const struct box *a, const struct bo
 	for (int i = 0; i < s->n; i++) {
 		size_t len = s->len[i];
 
-		if (memcmp(cur.d[i].lo, p->d[i].lo, len) < 0) {
+		if (be_cmp(cur.d[i].lo, p->d[i].lo, len) < 0) {
 			out[n] = cur;
 			memcpy(out[n].d[i].hi, p->d[i].lo, len);
 			be_dec(out[n].d[i].hi, len); /* p.lo > cur.lo >= 0: no wrap */
 			n++;
 			memcpy(cur.d[i].lo, p->d[i].lo, len);
 		}
-		if (memcmp(cur.d[i].hi, p->d[i].hi, len) > 0) {
+		if (be_cmp(cur.d[i].hi, p->d[i].hi, len) > 0) {
 			out[n] = cur;
 			memcpy(out[n].d[i].lo, p->d[i].hi, len);
 			be_inc(out[n].d[i].lo, len); /* p.hi < cur.hi <= max: no wrap */

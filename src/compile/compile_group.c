@@ -293,7 +293,7 @@ static int emit_cset(struct ir_table *t, const char *name, int which, const stru
 	struct ir_set *s = ir_set_add(t, name, cset_key[which]);
 	struct box_shape sh;
 
-	if (!s)
+	if (!s || ir_set_reserve(s, pl->n))
 		return -ENOMEM;
 	box_shape_of(cset_key[which], &sh);
 	for (size_t i = 0; i < pl->n; i++) {
@@ -375,19 +375,28 @@ static int clamp_prio(int p)
 	return p < SG_PRIO_MIN ? SG_PRIO_MIN : p > SG_PRIO_MAX ? SG_PRIO_MAX : p;
 }
 
+static enum sg_policy rule_pol(const struct sg_rule *r)
+{
+	return r->policy == SG_POLICY_DROP ? SG_POLICY_DROP : SG_POLICY_ACCEPT;
+}
+
+/* Buckets in decision order: priority, drop before accept. */
+#define NBUCKETS (SG_PRIO_MAX * 2)
+
+static int bucket_index(const struct sg_rule *r)
+{
+	return (clamp_prio(r->priority) - SG_PRIO_MIN) * 2 + (rule_pol(r) == SG_POLICY_DROP ? 0 : 1);
+}
+
 /* Bucket order: priority, drop before accept, creation order. */
 static int rule_qcmp(const void *pa, const void *pb)
 {
 	const struct sg_rule *a = *(const struct sg_rule *const *)pa;
 	const struct sg_rule *b = *(const struct sg_rule *const *)pb;
+	int ia = bucket_index(a), ib = bucket_index(b);
 
-	int pa_ = clamp_prio(a->priority), pb_ = clamp_prio(b->priority);
-	bool da = a->policy == SG_POLICY_DROP, db = b->policy == SG_POLICY_DROP;
-
-	if (pa_ != pb_)
-		return pa_ < pb_ ? -1 : 1;
-	if (da != db)
-		return da ? -1 : 1;
+	if (ia != ib)
+		return ia < ib ? -1 : 1;
 	if (a->seq != b->seq)
 		return a->seq < b->seq ? -1 : 1;
 	return 0;
@@ -408,40 +417,73 @@ static int resolve_pieces(struct bucket *b)
 	return 0;
 }
 
+/* The rules of g in an order where each bucket's rules come by seq: the
+ * array itself when it is in creation order (the usual case: one pass over
+ * memory, in order), else sorted.  *sorted is freed by the caller. */
+static int rule_order(const struct sg_group *g, const struct sg_rule ***sorted)
+{
+	const struct sg_rule **v;
+	size_t k = 1;
+
+	*sorted = NULL;
+	while (k < g->nrules && g->rules[k - 1].seq <= g->rules[k].seq)
+		k++;
+	if (k >= g->nrules)
+		return 0;
+	v = malloc(g->nrules * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (k = 0; k < g->nrules; k++)
+		v[k] = &g->rules[k];
+	qsort(v, g->nrules, sizeof(*v), rule_qcmp);
+	*sorted = v;
+	return 0;
+}
+
+static int route_rule(const struct sg_model *m, const struct sg_group *g, struct sg_compile_cache *cache,
+		      struct bucket **bk, const struct sg_rule *r)
+{
+	int idx = bucket_index(r);
+	struct bucket *b = bk[idx];
+
+	if (!b) {
+		b = bk[idx] = calloc(1, sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		b->m = m;
+		b->g = g;
+		b->cache = cache;
+		b->prio = clamp_prio(r->priority);
+		b->pol = rule_pol(r);
+	}
+	return add_rule(b, r);
+}
+
 int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_table *t,
 		  struct group_buckets *gb, struct sg_compile_cache *cache)
 {
+	struct bucket *bk[NBUCKETS] = { 0 };
 	const struct sg_rule **v = NULL;
-	struct bucket b;
-	size_t i = 0;
-	int rc = 0;
+	int rc;
 
 	memset(gb, 0, sizeof(*gb));
 	gb->g = g;
 	if (!g->nrules)
 		return 0;
-	v = malloc(g->nrules * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t k = 0; k < g->nrules; k++)
-		v[k] = &g->rules[k];
-	qsort(v, g->nrules, sizeof(*v), rule_qcmp);
-	while (i < g->nrules && !rc) {
-		memset(&b, 0, sizeof(b));
-		b.m = m;
-		b.g = g;
-		b.cache = cache;
-		b.prio = clamp_prio(v[i]->priority);
-		b.pol = v[i]->policy == SG_POLICY_DROP ? SG_POLICY_DROP : SG_POLICY_ACCEPT;
-		for (; i < g->nrules && !rc && clamp_prio(v[i]->priority) == b.prio &&
-		       (v[i]->policy == SG_POLICY_DROP ? SG_POLICY_DROP : SG_POLICY_ACCEPT) == b.pol;
-		     i++)
-			rc = add_rule(&b, v[i]);
+	rc = rule_order(g, &v);
+	for (size_t i = 0; i < g->nrules && !rc; i++)
+		rc = route_rule(m, g, cache, bk, v ? v[i] : &g->rules[i]);
+	for (int i = 0; i < NBUCKETS; i++) {
+		struct bucket *b = bk[i];
+
+		if (!b)
+			continue;
 		if (!rc)
-			rc = resolve_pieces(&b);
+			rc = resolve_pieces(b);
 		if (!rc)
-			rc = emit_bucket(&b, t, &gb->used[b.prio][b.pol]);
-		bucket_free(&b);
+			rc = emit_bucket(b, t, &gb->used[b->prio][b->pol]);
+		bucket_free(b);
+		free(b);
 	}
 	free(v);
 	return rc;

@@ -38,7 +38,7 @@ static int diff_elems(const struct ir_set *o, const struct ir_set *n, struct ir_
 					rc = ir_changes_push(ch, IR_CH_ADD_ELEM, n, NULL, &n->elems[j]);
 				j++;
 			} else {
-				if (!ir_elem_equal(o->key, &o->elems[i], &n->elems[j]))
+				if (!ir_elem_data_equal(&o->elems[i], &n->elems[j]))
 					rc = ir_changes_push(ch, adds ? IR_CH_ADD_ELEM : IR_CH_DEL_ELEM,
 							     adds ? n : o, NULL,
 							     adds ? &n->elems[j] : &o->elems[i]);

@@ -215,6 +215,9 @@ int ir_elem_key_cmp(enum ir_key k, const struct ir_elem *a, const struct ir_elem
 	enum ir_field f[IR_MAX_FIELDS];
 	int n = ir_key_fields(k, f);
 
+	/* equal elements are the common case of a diff: one compare for all */
+	if (memcmp(a->f, b->f, (size_t)n * sizeof(a->f[0])) == 0)
+		return 0;
 	for (int i = 0; i < n; i++) {
 		size_t len = ir_field_len(f[i]);
 		int c = memcmp(a->f[i].lo, b->f[i].lo, len);
@@ -272,6 +275,16 @@ static int chain_qcmp(const void *a, const void *b)
 	return strcmp(((const struct ir_chain *)a)->name, ((const struct ir_chain *)b)->name);
 }
 
+/* True when s's elements are already in canonical order (the compiler
+ * mostly emits them so): a sorted array is left as qsort would leave it. */
+static bool elems_sorted(const struct ir_set *s)
+{
+	for (size_t i = 1; i < s->nelems; i++)
+		if (elem_qcmp(&s->elems[i - 1], &s->elems[i]) > 0)
+			return false;
+	return true;
+}
+
 void ir_sort(struct ir_table *t)
 {
 	if (t->nsets)
@@ -282,7 +295,7 @@ void ir_sort(struct ir_table *t)
 		struct ir_set *s = &t->sets[i];
 
 		sort_key = s->key;
-		if (s->nelems > 1)
+		if (s->nelems > 1 && !elems_sorted(s))
 			qsort(s->elems, s->nelems, sizeof(*s->elems), elem_qcmp);
 	}
 }
@@ -291,8 +304,26 @@ void ir_sort(struct ir_table *t)
 
 bool ir_elem_equal(enum ir_key k, const struct ir_elem *a, const struct ir_elem *b)
 {
-	return ir_elem_key_cmp(k, a, b) == 0 && verdict_cmp(&a->data, &b->data) == 0 &&
-	       strcmp_null(a->comment, b->comment) == 0;
+	return ir_elem_key_cmp(k, a, b) == 0 && ir_elem_data_equal(a, b);
+}
+
+bool ir_elem_data_equal(const struct ir_elem *a, const struct ir_elem *b)
+{
+	return verdict_cmp(&a->data, &b->data) == 0 && strcmp_null(a->comment, b->comment) == 0;
+}
+
+int ir_set_reserve(struct ir_set *s, size_t n)
+{
+	struct ir_elem *v;
+
+	if (n <= s->capelems)
+		return 0;
+	v = realloc(s->elems, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->elems = v;
+	s->capelems = n;
+	return 0;
 }
 
 static bool match_equal(const struct ir_match *a, const struct ir_match *b)

@@ -8,6 +8,13 @@
  * (lo then hi per field; IR_KEY_IFNAME compares lo only). */
 int ir_elem_key_cmp(enum ir_key k, const struct ir_elem *a, const struct ir_elem *b);
 
+/* Same verdict data and comment (the key aside). */
+bool ir_elem_data_equal(const struct ir_elem *a, const struct ir_elem *b);
+
+/* Room for n elements in s, so that n ir_elem_add() calls do not realloc.
+ * 0 or -ENOMEM. */
+int ir_set_reserve(struct ir_set *s, size_t n);
+
 /* Replace *dst by a heap copy of s (NULL clears).  0 or -ENOMEM. */
 int ir_str_set(char **dst, const char *s);
 

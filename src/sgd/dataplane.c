@@ -19,6 +19,7 @@ void sg_dp_close(struct sg_dataplane *dp)
 		ir_table_free(&dp->cur);
 	if (dp->nft)
 		sgnft_close(dp->nft);
+	sg_compile_cache_free(dp->cache);
 	memset(dp, 0, sizeof(*dp));
 }
 
@@ -33,7 +34,9 @@ static void adopt(struct sg_dataplane *dp, struct ir_table *next)
 static int compile(struct sg_dataplane *dp, const struct sg_model *m, struct ir_table *out)
 {
 	ir_table_init(out, "sgd", dp->mode);
-	int rc = sg_compile(m, dp->mode, out);
+	if (!dp->cache)
+		dp->cache = sg_compile_cache_new(); /* NULL: compile without one */
+	int rc = sg_compile_cached(dp->cache, m, dp->mode, out);
 	if (rc)
 		ir_table_free(out);
 	return rc;

@@ -4,6 +4,7 @@
 #define SGD_DATAPLANE_H
 
 #include <stdbool.h>
+#include "sgd/compile.h"
 #include "sgd/ir.h"
 #include "sgd/model.h"
 #include "sgd/nft.h"
@@ -14,6 +15,9 @@ struct sg_dataplane {
 	struct ir_table cur;   /* what the kernel holds, as last applied */
 	bool have_cur;
 	unsigned long repairs; /* full replacements after tampering */
+	/* Per-bucket pieces of the last compile: a mutation re-splits only the
+	 * buckets it changed.  It changes how fast, never what, is compiled. */
+	struct sg_compile_cache *cache;
 };
 
 int sg_dp_open(struct sg_dataplane *dp, enum ir_mode mode);
