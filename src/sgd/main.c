@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "dataplane.h"
+#include "instance.h"
 #include "sgd/api.h"
 #include "sgd/link.h"
 #include "sgd/store.h"
@@ -29,6 +30,7 @@ struct sgd {
 	struct sg_env env;
 	struct sg_api *api;
 	struct sg_link *link;
+	struct sgd_instance inst;
 	pthread_mutex_t lock;
 };
 
@@ -84,7 +86,11 @@ static void on_link_change(const struct sg_link_change *ch, void *arg)
 
 static int start(struct sgd *d)
 {
-	int rc = sg_store_open(d->cfg.state_dir, &d->store);
+	/* Before anything else: a second sgd must not touch state or table. */
+	int rc = sgd_instance_claim(&d->inst, d->cfg.state_dir, "sgd");
+	if (rc)
+		return rc;
+	rc = sg_store_open(d->cfg.state_dir, &d->store);
 	if (rc) {
 		fprintf(stderr, "sgd: cannot open the state in %s: %s\n", d->cfg.state_dir, strerror(-rc));
 		return rc;
@@ -202,6 +208,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	pthread_mutex_init(&d.lock, NULL);
+	d.inst.dir_lock = d.inst.ns_name = -1;
 
 	/* Signals go to the signalfd only, also in the API's threads. */
 	sigset_t mask;
@@ -228,5 +235,6 @@ int main(int argc, char **argv)
 		sg_store_close(d.store);
 	sg_model_free(&d.model);
 	sg_creds_free(&d.creds);
+	sgd_instance_release(&d.inst);
 	return rc ? 1 : 0;
 }

@@ -360,6 +360,29 @@ while [ $round -lt "$ROUNDS" ] && [ $SECONDS -lt $T_END ]; do
 		ok "round $round: packets after the re-apply" ||
 		fail "round $round: packets after the re-apply differ from the database"
 done
+# A second sgd (restarted by hand or by a supervisor while the first is
+# still alive) must refuse to start rather than share the database or
+# fight over the table: two daemons would undo each other's repairs.
+second_sgd() { # STATE-DIR LABEL
+	local rc reps
+	reps=$(grep -c 'repair:' "$SGD_LOG")
+	timeout 10 ip netns exec "${PFX}host" "$SGD_BIN" --state-dir "$1" --socket "$T_TMP/second.sock" \
+		--mode host >"$T_TMP/second.log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'refusing to start' "$T_TMP/second.log"; then
+		ok "a second sgd on $2 refuses to start"
+	else
+		fail "a second sgd on $2 ran (exit $rc): $(tail -n2 "$T_TMP/second.log")"
+	fi
+	assert_eq "the first sgd did not have to repair after the second ($2)" "$reps" \
+		"$(grep -c 'repair:' "$SGD_LOG")"
+}
+second_sgd "$T_TMP/state-host" "the same state directory"
+second_sgd "$T_TMP/state-other" "another state directory in the same namespace"
+batch_begin; verdicts
+batch_run "after the second sgd tries: packets follow the database" quiet &&
+	ok "after the second sgd tries: packets follow the database" || fail "packets differ after a second sgd"
+
 log "$round rounds, $total_acked acknowledged calls, $kills_mid kills with a call in flight" \
 	"($inflight_applied applied, $inflight_absent absent)"
 [ "$kills_mid" -gt 0 ] && ok "at least one kill landed in the middle of a call" ||
