@@ -19,7 +19,7 @@
 
 #include "api_internal.h"
 
-#define CONN_LIMIT      256
+#define CONN_LIMIT      1024 /* per listener; main() raises RLIMIT_NOFILE to fit */
 #define CONN_MEMORY     (128 * 1024) /* headers + MHD buffers per connection: SDKs put
 					 * up to 100 permissions in the query string */
 #define POOL_THREADS    2

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #ifdef HAVE_SYSTEMD
@@ -200,6 +201,17 @@ static int run(struct sgd *d, int sfd)
 	}
 }
 
+/* Each API listener takes up to 1024 connections: make room for them (the
+ * usual soft limit is 1024 descriptors for the whole process). */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 4096) {
+		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct sgd d;
@@ -208,6 +220,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	pthread_mutex_init(&d.lock, NULL);
+	raise_fd_limit();
 	d.inst.dir_lock = d.inst.ns_name = -1;
 
 	/* Signals go to the signalfd only, also in the API's threads. */
