@@ -46,7 +46,8 @@ $(BUILD)/%.o: %.c $(wildcard include/sgd/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsgd.a
+# Some tests #include a program's sources (sgctl, sgd's config): rebuild on those too.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsgd.a $(wildcard tests/unit/*.h src/*/*.h src/sgd/*.c src/sgctl/*.c)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsgd.a $(LDLIBS) -lcmocka
 

@@ -49,6 +49,21 @@ int sg_pct_decode(const char *s, size_t n, bool plus_space, char **out);
 char *sg_pct_encode(const char *s);
 bool sg_utf8_clean(const char *s, size_t n); /* valid UTF-8, no C0/DEL */
 
+/* ---- growable string (sbuf.c) ---- */
+/* s is NUL-terminated once anything was added; after a failed allocation oom
+ * is set and appends do nothing.  The owner frees s. */
+struct sg_sbuf {
+	char *s;
+	size_t n, cap;
+	bool oom;
+};
+void sg_sbuf_addn(struct sg_sbuf *b, const char *s, size_t l);
+void sg_sbuf_add(struct sg_sbuf *b, const char *s);
+void sg_sbuf_add_pct(struct sg_sbuf *b, const char *s);   /* sg_pct_encode(s) */
+/* "k1=v1&k2=v2...": keys sorted, keys and values percent-encoded, the key
+ * `skip` (NULL: none) left out.  The canonical query of V1 and V3. */
+void sg_sbuf_add_sorted_params(struct sg_sbuf *b, const struct sg_params *p, const char *skip);
+
 /* ---- request parsing (request.c) ---- */
 struct sg_api_req {
 	struct sg_params query;     /* from the query string only (V3 signs it) */
@@ -107,6 +122,8 @@ int sg_auth_v3(const struct sg_auth *a, const struct sg_http_req *rq,
 	       const struct sg_params *query, struct sg_caller *c, struct sg_reply *r);
 /* Hex SHA-256 of data (lower case). */
 void sg_sha256_hex(const void *data, size_t n, char out[65]);
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void sg_hex_lower(const unsigned char *in, size_t n, char *out);
 
 /* ---- local callers (peer.c) ---- */
 struct sg_peer {

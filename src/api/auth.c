@@ -9,13 +9,23 @@
 
 #include "api_internal.h"
 
+void sg_hex_lower(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 void sg_sha256_hex(const void *data, size_t n, char out[65])
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
 	SHA256(data, n, md);
-	for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	sg_hex_lower(md, sizeof(md), out);
 }
 
 static bool digits(const char *s, int n)

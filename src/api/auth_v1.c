@@ -13,75 +13,16 @@
 
 #include "api_internal.h"
 
-static int cmp_param(const void *a, const void *b)
-{
-	const struct sg_param *x = *(const struct sg_param *const *)a;
-	const struct sg_param *y = *(const struct sg_param *const *)b;
-	return strcmp(x->key, y->key);
-}
-
-/* Growable string: the few appends here do not justify more. */
-struct buf {
-	char *s;
-	size_t n, cap;
-	bool oom;
-};
-
-static void buf_add(struct buf *b, const char *s)
-{
-	size_t l = strlen(s);
-	if (b->oom)
-		return;
-	if (b->n + l + 1 > b->cap) {
-		size_t cap = (b->n + l + 1) * 2;
-		char *t = realloc(b->s, cap);
-		if (!t) {
-			b->oom = true;
-			return;
-		}
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, l + 1);
-	b->n += l;
-}
-
-static void buf_add_enc(struct buf *b, const char *s)
-{
-	char *e = sg_pct_encode(s);
-	if (!e) {
-		b->oom = true;
-		return;
-	}
-	buf_add(b, e);
-	free(e);
-}
-
 char *sg_v1_string_to_sign(const char *method, const struct sg_params *all)
 {
-	const struct sg_param **v = calloc(all->n ? all->n : 1, sizeof(*v));
-	struct buf canon = { 0 }, out = { 0 };
-	size_t n = 0;
+	struct sg_sbuf canon = { 0 }, out = { 0 };
 
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < all->n; i++)
-		if (strcmp(all->v[i].key, "Signature") != 0)
-			v[n++] = &all->v[i];
-	qsort(v, n, sizeof(*v), cmp_param);
-	buf_add(&canon, "");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_add(&canon, "&");
-		buf_add_enc(&canon, v[i]->key);
-		buf_add(&canon, "=");
-		buf_add_enc(&canon, v[i]->value);
-	}
-	buf_add(&out, method);
-	buf_add(&out, "&%2F&");
+	sg_sbuf_add(&canon, ""); /* canon.s exists even with no parameters */
+	sg_sbuf_add_sorted_params(&canon, all, "Signature");
+	sg_sbuf_add(&out, method);
+	sg_sbuf_add(&out, "&%2F&");
 	if (!canon.oom)
-		buf_add_enc(&out, canon.s);
-	free(v);
+		sg_sbuf_add_pct(&out, canon.s);
 	free(canon.s);
 	if (canon.oom || out.oom) {
 		free(out.s);

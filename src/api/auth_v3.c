@@ -20,78 +20,13 @@
 #define ALGO "ACS3-HMAC-SHA256"
 #define MAX_SIGNED 32
 
-struct buf {
-	char *s;
-	size_t n, cap;
-	bool oom;
-};
-
-static void buf_addn(struct buf *b, const char *s, size_t l)
-{
-	if (b->oom)
-		return;
-	if (b->n + l + 1 > b->cap) {
-		size_t cap = (b->n + l + 1) * 2;
-		char *t = realloc(b->s, cap);
-		if (!t) {
-			b->oom = true;
-			return;
-		}
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, l);
-	b->n += l;
-	b->s[b->n] = '\0';
-}
-
-static void buf_add(struct buf *b, const char *s) { buf_addn(b, s, strlen(s)); }
-
-static void buf_add_enc(struct buf *b, const char *s)
-{
-	char *e = sg_pct_encode(s);
-	if (!e) {
-		b->oom = true;
-		return;
-	}
-	buf_add(b, e);
-	free(e);
-}
-
-static int cmp_param(const void *a, const void *b)
-{
-	const struct sg_param *x = *(const struct sg_param *const *)a;
-	const struct sg_param *y = *(const struct sg_param *const *)b;
-	return strcmp(x->key, y->key);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void add_query(struct buf *b, const struct sg_params *q)
-{
-	const struct sg_param **v = calloc(q->n ? q->n : 1, sizeof(*v));
-	if (!v) {
-		b->oom = true;
-		return;
-	}
-	for (size_t i = 0; i < q->n; i++)
-		v[i] = &q->v[i];
-	qsort(v, q->n, sizeof(*v), cmp_param);
-	for (size_t i = 0; i < q->n; i++) {
-		if (i)
-			buf_add(b, "&");
-		buf_add_enc(b, v[i]->key);
-		buf_add(b, "=");
-		buf_add_enc(b, v[i]->value);
-	}
-	free(v);
-}
-
 /* "name:v1,v2\n": every value of the header, trimmed, sorted, as the SDK. */
-static void add_header(struct buf *b, const struct sg_http_req *rq, const char *name)
+static void add_header(struct sg_sbuf *b, const struct sg_http_req *rq, const char *name)
 {
 	const char *vals[MAX_SIGNED];
 	size_t nv = 0;
@@ -100,8 +35,8 @@ static void add_header(struct buf *b, const struct sg_http_req *rq, const char *
 		if (strcasecmp(rq->hdrs[i].name, name) == 0)
 			vals[nv++] = rq->hdrs[i].value;
 	qsort(vals, nv, sizeof(*vals), cmp_str);
-	buf_add(b, name);
-	buf_add(b, ":");
+	sg_sbuf_add(b, name);
+	sg_sbuf_add(b, ":");
 	for (size_t i = 0; i < nv; i++) {
 		const char *s = vals[i], *e = s + strlen(s);
 		while (s < e && isspace((unsigned char)*s))
@@ -109,25 +44,25 @@ static void add_header(struct buf *b, const struct sg_http_req *rq, const char *
 		while (e > s && isspace((unsigned char)e[-1]))
 			e--;
 		if (i)
-			buf_add(b, ",");
-		buf_addn(b, s, (size_t)(e - s));
+			sg_sbuf_add(b, ",");
+		sg_sbuf_addn(b, s, (size_t)(e - s));
 	}
-	buf_add(b, "\n");
+	sg_sbuf_add(b, "\n");
 }
 
 char *sg_v3_canonical_request(const struct sg_http_req *rq, const struct sg_params *query,
 			      const char *signed_headers, const char *payload_hash)
 {
-	struct buf b = { 0 };
+	struct sg_sbuf b = { 0 };
 	const char *uri = rq->uri ? rq->uri : "/";
 	size_t plen = strcspn(uri, "?");
 
-	buf_add(&b, rq->method);
-	buf_add(&b, "\n");
-	buf_addn(&b, uri, plen);
-	buf_add(&b, "\n");
-	add_query(&b, query);
-	buf_add(&b, "\n");
+	sg_sbuf_add(&b, rq->method);
+	sg_sbuf_add(&b, "\n");
+	sg_sbuf_addn(&b, uri, plen);
+	sg_sbuf_add(&b, "\n");
+	sg_sbuf_add_sorted_params(&b, query, NULL);
+	sg_sbuf_add(&b, "\n");
 	for (const char *h = signed_headers; *h;) {
 		size_t l = strcspn(h, ";");
 		char name[128];
@@ -140,10 +75,10 @@ char *sg_v3_canonical_request(const struct sg_http_req *rq, const struct sg_para
 		if (*h == ';')
 			h++;
 	}
-	buf_add(&b, "\n");
-	buf_add(&b, signed_headers);
-	buf_add(&b, "\n");
-	buf_add(&b, payload_hash);
+	sg_sbuf_add(&b, "\n");
+	sg_sbuf_add(&b, signed_headers);
+	sg_sbuf_add(&b, "\n");
+	sg_sbuf_add(&b, payload_hash);
 	if (b.oom) {
 		free(b.s);
 		return NULL;
@@ -162,12 +97,7 @@ int sg_v3_sign(const char *secret, const char *canonical_request, char out[65])
 	if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)sts, strlen(sts),
 		  md, &mdlen))
 		return -EIO;
-	for (unsigned i = 0; i < mdlen && i < 32; i++) {
-		static const char hex[] = "0123456789abcdef";
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	sg_hex_lower(md, mdlen < 32 ? mdlen : 32, out);
 	return 0;
 }
 

@@ -77,67 +77,40 @@ out:
 
 /* ---- XML ---- */
 
-struct xbuf {
-	char *s;
-	size_t n, cap;
-	bool oom;
-};
-
-static void xadd(struct xbuf *b, const char *s, size_t l)
-{
-	if (b->oom)
-		return;
-	if (b->n + l + 1 > b->cap) {
-		size_t cap = (b->n + l + 1) * 2 + 256;
-		char *t = realloc(b->s, cap);
-		if (!t) {
-			b->oom = true;
-			return;
-		}
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, l);
-	b->n += l;
-	b->s[b->n] = '\0';
-}
-
-static void xs(struct xbuf *b, const char *s) { xadd(b, s, strlen(s)); }
-
 /* Text content: the five XML specials escaped; control characters XML 1.0
  * cannot carry become '?' (request parsing already refuses them). */
-static void xtext(struct xbuf *b, const char *s)
+static void xtext(struct sg_sbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': xs(b, "&amp;"); break;
-		case '<': xs(b, "&lt;"); break;
-		case '>': xs(b, "&gt;"); break;
-		case '"': xs(b, "&quot;"); break;
-		case '\'': xs(b, "&apos;"); break;
+		case '&': sg_sbuf_add(b, "&amp;"); break;
+		case '<': sg_sbuf_add(b, "&lt;"); break;
+		case '>': sg_sbuf_add(b, "&gt;"); break;
+		case '"': sg_sbuf_add(b, "&quot;"); break;
+		case '\'': sg_sbuf_add(b, "&apos;"); break;
 		default:
 			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')
-				xs(b, "?");
+				sg_sbuf_add(b, "?");
 			else
-				xadd(b, s, 1);
+				sg_sbuf_addn(b, s, 1);
 		}
 	}
 }
 
-static void xelem_text(struct xbuf *b, const char *name, const char *text)
+static void xelem_text(struct sg_sbuf *b, const char *name, const char *text)
 {
-	xs(b, "<");
-	xs(b, name);
-	xs(b, ">");
+	sg_sbuf_add(b, "<");
+	sg_sbuf_add(b, name);
+	sg_sbuf_add(b, ">");
 	xtext(b, text);
-	xs(b, "</");
-	xs(b, name);
-	xs(b, ">");
+	sg_sbuf_add(b, "</");
+	sg_sbuf_add(b, name);
+	sg_sbuf_add(b, ">");
 }
 
-static void xvalue(struct xbuf *b, const char *name, json_t *v, int depth);
+static void xvalue(struct sg_sbuf *b, const char *name, json_t *v, int depth);
 
-static void xfields(struct xbuf *b, json_t *obj, int depth)
+static void xfields(struct sg_sbuf *b, json_t *obj, int depth)
 {
 	const char *k;
 	json_t *v;
@@ -146,7 +119,7 @@ static void xfields(struct xbuf *b, json_t *obj, int depth)
 		xvalue(b, k, v, depth + 1);
 }
 
-static void xvalue(struct xbuf *b, const char *name, json_t *v, int depth)
+static void xvalue(struct sg_sbuf *b, const char *name, json_t *v, int depth)
 {
 	char num[64];
 
@@ -163,13 +136,13 @@ static void xvalue(struct xbuf *b, const char *name, json_t *v, int depth)
 		break;
 	}
 	case JSON_OBJECT:
-		xs(b, "<");
-		xs(b, name);
-		xs(b, ">");
+		sg_sbuf_add(b, "<");
+		sg_sbuf_add(b, name);
+		sg_sbuf_add(b, ">");
 		xfields(b, v, depth);
-		xs(b, "</");
-		xs(b, name);
-		xs(b, ">");
+		sg_sbuf_add(b, "</");
+		sg_sbuf_add(b, name);
+		sg_sbuf_add(b, ">");
 		break;
 	case JSON_STRING:
 		xelem_text(b, name, json_string_value(v));
@@ -197,15 +170,15 @@ static void xvalue(struct xbuf *b, const char *name, json_t *v, int depth)
 static char *render_xml(const struct sg_reply *r, const char *action, const char *request_id,
 			const char *host_id)
 {
-	struct xbuf b = { 0 };
+	struct sg_sbuf b = { 0 };
 	char root[160], rec[512];
 
-	xs(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	sg_sbuf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
 	if (!r->code) {
 		snprintf(root, sizeof(root), "%.120sResponse", action ? action : "");
-		xs(&b, "<");
-		xs(&b, root);
-		xs(&b, ">");
+		sg_sbuf_add(&b, "<");
+		sg_sbuf_add(&b, root);
+		sg_sbuf_add(&b, ">");
 		xelem_text(&b, "RequestId", request_id);
 		if (json_is_object(r->body)) {
 			const char *k;
@@ -214,18 +187,18 @@ static char *render_xml(const struct sg_reply *r, const char *action, const char
 				if (strcmp(k, "RequestId") != 0)
 					xvalue(&b, k, v, 1);
 		}
-		xs(&b, "</");
-		xs(&b, root);
-		xs(&b, ">");
+		sg_sbuf_add(&b, "</");
+		sg_sbuf_add(&b, root);
+		sg_sbuf_add(&b, ">");
 	} else {
 		recommend(rec, sizeof(rec), r->code, request_id);
-		xs(&b, "<Error>");
+		sg_sbuf_add(&b, "<Error>");
 		xelem_text(&b, "RequestId", request_id);
 		xelem_text(&b, "HostId", host_id);
 		xelem_text(&b, "Code", r->code);
 		xelem_text(&b, "Message", r->message);
 		xelem_text(&b, "Recommend", rec);
-		xs(&b, "</Error>");
+		sg_sbuf_add(&b, "</Error>");
 	}
 	if (b.oom) {
 		free(b.s);

@@ -119,17 +119,31 @@ static struct nftnl_set *set_alloc(const struct nbatch *nb, const char *name)
 	return s;
 }
 
+/* One set message of the batch, named "VERB set NAME" for error reports. */
+static int set_msg(struct nbatch *nb, struct nftnl_set *s, uint16_t type, uint16_t flags,
+		   const char *verb)
+{
+	const char *name = nftnl_set_get_str(s, NFTNL_SET_NAME);
+	struct nlmsghdr *nlh;
+	struct nmsg *m;
+	char *buf;
+
+	buf = nbatch_next(nb, &m, "%s set %s", verb, name);
+	if (!buf)
+		return -ENOMEM;
+	nlh = nftnl_set_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags, m->seq);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	return nbatch_commit(nb, m, nlh);
+}
+
 /* nft add set inet sgd NAME '{ type ipv4_addr . inet_proto . inet_service . ipv4_addr .
  *     inet_service; flags interval; comment "..."; }'
  * nft add map inet sgd nics '{ type ifname : verdict; }' */
 static int set_add_msg(struct nbatch *nb, const struct ir_set *is)
 {
 	struct nftnl_set *s = NULL;
-	struct nlmsghdr *nlh;
 	struct keyinfo ki;
-	struct nmsg *m;
 	uint32_t id, flags = 0;
-	char *buf;
 	int err;
 
 	key_info(is->key, &ki);
@@ -161,13 +175,7 @@ static int set_add_msg(struct nbatch *nb, const struct ir_set *is)
 	err = set_udata(s, is, &ki);
 	if (err)
 		goto out;
-	err = -ENOMEM;
-	buf = nbatch_next(nb, &m, "add set %s", is->name);
-	if (!buf)
-		goto out;
-	nlh = nftnl_set_nlmsg_build_hdr(buf, NFT_MSG_NEWSET, NFPROTO_INET, NLM_F_CREATE, m->seq);
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	err = nbatch_commit(nb, m, nlh);
+	err = set_msg(nb, s, NFT_MSG_NEWSET, NLM_F_CREATE, "add");
 out:
 	nftnl_set_free(s);
 	return err;
@@ -194,22 +202,12 @@ int nmsg_set_add(struct nbatch *nb, const struct ir_set *is)
 /* nft delete set inet sgd NAME */
 int nmsg_set_del(struct nbatch *nb, const struct ir_set *is)
 {
-	struct nftnl_set *s;
-	struct nlmsghdr *nlh;
-	struct nmsg *m;
-	char *buf;
-	int err = -ENOMEM;
+	struct nftnl_set *s = set_alloc(nb, is->name);
+	int err;
 
-	s = set_alloc(nb, is->name);
 	if (!s)
 		return -ENOMEM;
-	buf = nbatch_next(nb, &m, "delete set %s", is->name);
-	if (!buf)
-		goto out;
-	nlh = nftnl_set_nlmsg_build_hdr(buf, NFT_MSG_DELSET, NFPROTO_INET, 0, m->seq);
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	err = nbatch_commit(nb, m, nlh);
-out:
+	err = set_msg(nb, s, NFT_MSG_DELSET, 0, "delete");
 	nftnl_set_free(s);
 	return err;
 }

@@ -47,22 +47,12 @@ int nmsg_table_del(struct nbatch *nb)
 	return table_msg(nb, NFT_MSG_DELTABLE, 0, "delete");
 }
 
-static struct nftnl_chain *chain_alloc(const struct nbatch *nb, const struct ir_chain *c)
-{
-	struct nftnl_chain *ch = nftnl_chain_alloc();
-
-	if (!ch)
-		return NULL;
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, nb->table);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, c->name);
-	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
-	return ch;
-}
-
 /* nft add chain inet sgd NAME
  * nft add chain inet sgd hook '{ type filter hook input priority 0; policy accept; }'
- *   (hook forward in routed mode) */
-int nmsg_chain_add(struct nbatch *nb, const struct ir_chain *c)
+ *   (hook forward in routed mode; only an add carries the hook)
+ * nft delete chain inet sgd NAME */
+static int chain_msg(struct nbatch *nb, const struct ir_chain *c, uint16_t type, uint16_t flags,
+		     const char *verb)
 {
 	struct nftnl_chain *ch;
 	struct nlmsghdr *nlh;
@@ -70,21 +60,23 @@ int nmsg_chain_add(struct nbatch *nb, const struct ir_chain *c)
 	char *buf;
 	int err = -ENOMEM;
 
-	ch = chain_alloc(nb, c);
+	ch = nftnl_chain_alloc();
 	if (!ch)
 		return -ENOMEM;
-	if (c->hook != IR_HOOK_NONE) {
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, nb->table);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, c->name);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+	if (type == NFT_MSG_NEWCHAIN && c->hook != IR_HOOK_NONE) {
 		nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM,
 				    c->hook == IR_HOOK_INPUT ? NF_INET_LOCAL_IN : NF_INET_FORWARD);
 		nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, 0);
 		nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
-	buf = nbatch_next(nb, &m, "add chain %s", c->name);
+	buf = nbatch_next(nb, &m, "%s chain %s", verb, c->name);
 	if (!buf)
 		goto out;
-	nlh = nftnl_chain_nlmsg_build_hdr(buf, NFT_MSG_NEWCHAIN, NFPROTO_INET, NLM_F_CREATE,
-					  m->seq);
+	nlh = nftnl_chain_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags, m->seq);
 	nftnl_chain_nlmsg_build_payload(nlh, ch);
 	err = nbatch_commit(nb, m, nlh);
 out:
@@ -92,27 +84,14 @@ out:
 	return err;
 }
 
-/* nft delete chain inet sgd NAME */
+int nmsg_chain_add(struct nbatch *nb, const struct ir_chain *c)
+{
+	return chain_msg(nb, c, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "add");
+}
+
 int nmsg_chain_del(struct nbatch *nb, const struct ir_chain *c)
 {
-	struct nftnl_chain *ch;
-	struct nlmsghdr *nlh;
-	struct nmsg *m;
-	char *buf;
-	int err = -ENOMEM;
-
-	ch = chain_alloc(nb, c);
-	if (!ch)
-		return -ENOMEM;
-	buf = nbatch_next(nb, &m, "delete chain %s", c->name);
-	if (!buf)
-		goto out;
-	nlh = nftnl_chain_nlmsg_build_hdr(buf, NFT_MSG_DELCHAIN, NFPROTO_INET, 0, m->seq);
-	nftnl_chain_nlmsg_build_payload(nlh, ch);
-	err = nbatch_commit(nb, m, nlh);
-out:
-	nftnl_chain_free(ch);
-	return err;
+	return chain_msg(nb, c, NFT_MSG_DELCHAIN, 0, "delete");
 }
 
 /* nft flush chain inet sgd NAME   (a DELRULE with only table and chain) */

@@ -102,20 +102,16 @@ static void rule_read(struct st_row *r, char *group_id, size_t len, struct sg_ru
 int sg_store_put_group(struct sg_store *st, const struct sg_group *g)
 {
 	struct st_bind b;
-	sqlite3_stmt *s = st_get(st, ST_GROUP_PUT,
-		"INSERT INTO groups(" GROUP_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
-		" ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
-		" description=excluded.description, vpc_id=excluded.vpc_id,"
-		" type=excluded.type, inner_policy=excluded.inner_policy,"
-		" owner_id=excluded.owner_id, create_time=excluded.create_time");
-	int ret;
 
-	if (!s)
+	if (b_start(&b, st, ST_GROUP_PUT,
+		    "INSERT INTO groups(" GROUP_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+		    " ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+		    " description=excluded.description, vpc_id=excluded.vpc_id,"
+		    " type=excluded.type, inner_policy=excluded.inner_policy,"
+		    " owner_id=excluded.owner_id, create_time=excluded.create_time"))
 		return -EIO;
-	b_init(&b, s);
 	group_bind(&b, g);
-	ret = b_done(st, &b, "bind group");
-	return ret ? ret : st_run(st, s, "put group");
+	return b_put(st, &b, "group");
 }
 
 /* The cascade would do this too; deleting the rules explicitly keeps the
@@ -133,18 +129,14 @@ int sg_store_del_group(struct sg_store *st, const char *group_id)
 int sg_store_put_rule(struct sg_store *st, const char *group_id, const struct sg_rule *r)
 {
 	struct st_bind b;
-	sqlite3_stmt *s = st_get(st, ST_RULE_PUT,
-		"INSERT OR REPLACE INTO rules(" RULE_COLS ") VALUES("
-		"?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
-		"?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33)");
-	int ret;
 
-	if (!s)
+	if (b_start(&b, st, ST_RULE_PUT,
+		    "INSERT OR REPLACE INTO rules(" RULE_COLS ") VALUES("
+		    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
+		    "?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33)"))
 		return -EIO;
-	b_init(&b, s);
 	rule_bind(&b, group_id, r);
-	ret = b_done(st, &b, "bind rule");
-	return ret ? ret : st_run(st, s, "put rule");
+	return b_put(st, &b, "rule");
 }
 
 int sg_store_del_rule(struct sg_store *st, const char *rule_id)
@@ -152,77 +144,63 @@ int sg_store_del_rule(struct sg_store *st, const char *rule_id)
 	return st_del_by_id(st, ST_RULE_DEL, "DELETE FROM rules WHERE id = ?1", rule_id);
 }
 
-static int load_group_rows(struct sg_store *st, struct sg_model *m)
+static int group_row(struct st_row *r, void *m)
 {
-	sqlite3_stmt *s = st_get(st, ST_LOAD_GROUPS,
-				 "SELECT " GROUP_COLS " FROM groups ORDER BY rowid");
-	struct st_row r;
-	int rc, ret = 0;
+	struct sg_group g;
+	int ret;
 
-	if (!s)
-		return -EIO;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_group g;
-
-		memset(&g, 0, sizeof(g));
-		r_init(&r, s);
-		group_read(&r, &g);
-		ret = r.rc;
-		if (!ret && !sg_group_add(m, &g))
-			ret = -ENOMEM;
-		if (ret) {
-			free(g.description);
-			break;
-		}
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load groups");
-	sqlite3_reset(s);
+	memset(&g, 0, sizeof(g));
+	group_read(r, &g);
+	ret = r->rc;
+	if (!ret && !sg_group_add(m, &g))
+		ret = -ENOMEM;
+	if (ret)
+		free(g.description);
 	return ret;
 }
 
+struct rule_rows {
+	struct sg_model *m;
+	struct sg_group *g;     /* the group of the previous row */
+	uint64_t *max_seq;
+};
+
 /* Rules come sorted by group then seq, so each group is looked up once and
  * its rules are added in creation order. */
-static int load_rule_rows(struct sg_store *st, struct sg_model *m, uint64_t *max_seq)
+static int rule_row(struct st_row *r, void *ctx)
 {
-	sqlite3_stmt *s = st_get(st, ST_LOAD_RULES,
-				 "SELECT " RULE_COLS " FROM rules ORDER BY group_id, seq");
-	struct sg_group *g = NULL;
+	struct rule_rows *rr = ctx;
 	char gid[SG_ID_LEN];
-	struct st_row r;
-	int rc, ret = 0;
+	struct sg_rule rl;
+	int ret;
 
-	if (!s)
-		return -EIO;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_rule rl;
-
-		memset(&rl, 0, sizeof(rl));
-		r_init(&r, s);
-		rule_read(&r, gid, sizeof(gid), &rl);
-		ret = r.rc;
-		if (!ret && (!g || strcmp(g->id, gid) != 0))
-			g = sg_group_find(m, gid);
-		if (!ret && !g)
-			ret = st_corrupt("rule of a group that does not exist");
-		if (!ret && !sg_rule_add(m, g, &rl))
-			ret = -ENOMEM;
-		if (ret) {
-			free(rl.description);
-			break;
-		}
-		if (rl.seq > *max_seq)
-			*max_seq = rl.seq;
+	memset(&rl, 0, sizeof(rl));
+	rule_read(r, gid, sizeof(gid), &rl);
+	ret = r->rc;
+	if (!ret && (!rr->g || strcmp(rr->g->id, gid) != 0))
+		rr->g = sg_group_find(rr->m, gid);
+	if (!ret && !rr->g)
+		ret = st_corrupt("rule of a group that does not exist");
+	if (!ret && !sg_rule_add(rr->m, rr->g, &rl))
+		ret = -ENOMEM;
+	if (ret) {
+		free(rl.description);
+		return ret;
 	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load rules");
-	sqlite3_reset(s);
-	return ret;
+	if (rl.seq > *rr->max_seq)
+		*rr->max_seq = rl.seq;
+	return 0;
 }
 
 int st_load_groups(struct sg_store *st, struct sg_model *m, uint64_t *max_seq)
 {
-	int ret = load_group_rows(st, m);
+	struct rule_rows rr = { .m = m, .max_seq = max_seq };
+	sqlite3_stmt *s = st_get(st, ST_LOAD_GROUPS,
+				 "SELECT " GROUP_COLS " FROM groups ORDER BY rowid");
+	int ret = s ? st_each_row(st, s, group_row, m, "load groups") : -EIO;
 
-	return ret ? ret : load_rule_rows(st, m, max_seq);
+	if (ret)
+		return ret;
+	s = st_get(st, ST_LOAD_RULES, "SELECT " RULE_COLS " FROM rules ORDER BY group_id, seq");
+	return s ? st_each_row(st, s, rule_row, &rr, "load rules") : -EIO;
 }

@@ -59,6 +59,11 @@ void b_u64(struct st_bind *b, uint64_t v);       /* stored as its int64 bit patt
 void b_range(struct st_bind *b, const struct sg_addr_range *r); /* 3 columns */
 void b_port(struct st_bind *b, const struct sg_port_range *p);  /* 3 columns */
 int b_done(struct sg_store *st, struct st_bind *b, const char *what);
+/* The cached statement for slot id (st_get), ready to bind into.  -EIO. */
+int b_start(struct st_bind *b, struct sg_store *st, enum st_stmt id, const char *sql);
+/* Check the binds and step the write: fails logged as "bind WHAT" or
+ * "put WHAT".  0 or -EIO. */
+int b_put(struct sg_store *st, struct st_bind *b, const char *what);
 
 /* Reading a row in column order, the mirror of st_bind. */
 struct st_row {
@@ -73,6 +78,10 @@ int64_t r_int(struct st_row *r);
 uint64_t r_u64(struct st_row *r);
 void r_range(struct st_row *r, struct sg_addr_range *out);
 void r_port(struct st_row *r, struct sg_port_range *out);
+/* Step s to its end, handing each row to fn; stops at fn's first error.  A
+ * step error is logged as WHAT.  s is reset either way. */
+typedef int (*st_row_fn)(struct st_row *r, void *ctx);
+int st_each_row(struct sg_store *st, sqlite3_stmt *s, st_row_fn fn, void *ctx, const char *what);
 
 /* Per-object loaders called by sg_store_load(), each in its object's file. */
 int st_load_groups(struct sg_store *st, struct sg_model *m, uint64_t *max_seq);

@@ -16,7 +16,6 @@
 static int pl_put_entries(struct sg_store *st, const struct sg_prefix_list *pl)
 {
 	struct st_bind b;
-	sqlite3_stmt *s;
 	size_t i;
 	int ret;
 
@@ -25,19 +24,15 @@ static int pl_put_entries(struct sg_store *st, const struct sg_prefix_list *pl)
 	for (i = 0; !ret && i < pl->nentries; i++) {
 		const struct sg_prefix_entry *e = &pl->entries[i];
 
-		s = st_get(st, ST_PL_ENT_ADD, "INSERT INTO prefix_list_entries(pl_id, pos, "
-			   PL_ENT_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)");
-		if (!s)
+		if (b_start(&b, st, ST_PL_ENT_ADD, "INSERT INTO prefix_list_entries(pl_id, pos, "
+			    PL_ENT_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)"))
 			return -EIO;
-		b_init(&b, s);
 		b_text(&b, pl->id);
 		b_int(&b, (int64_t)i);
 		b_range(&b, &e->range);
 		b_text(&b, e->cidr);
 		b_text(&b, e->description);
-		ret = b_done(st, &b, "bind prefix list entry");
-		if (!ret)
-			ret = st_run(st, s, "put prefix list entry");
+		ret = b_put(st, &b, "prefix list entry");
 	}
 	return ret;
 }
@@ -45,17 +40,15 @@ static int pl_put_entries(struct sg_store *st, const struct sg_prefix_list *pl)
 int sg_store_put_pl(struct sg_store *st, const struct sg_prefix_list *pl)
 {
 	struct st_bind b;
-	sqlite3_stmt *s = st_get(st, ST_PL_PUT,
-		"INSERT INTO prefix_lists(" PL_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)"
-		" ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
-		" description=excluded.description, family=excluded.family,"
-		" max_entries=excluded.max_entries, owner_id=excluded.owner_id,"
-		" create_time=excluded.create_time");
 	int ret;
 
-	if (!s)
+	if (b_start(&b, st, ST_PL_PUT,
+		    "INSERT INTO prefix_lists(" PL_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)"
+		    " ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+		    " description=excluded.description, family=excluded.family,"
+		    " max_entries=excluded.max_entries, owner_id=excluded.owner_id,"
+		    " create_time=excluded.create_time"))
 		return -EIO;
-	b_init(&b, s);
 	b_text(&b, pl->id);
 	b_text(&b, pl->name);
 	b_text(&b, pl->description);
@@ -63,9 +56,7 @@ int sg_store_put_pl(struct sg_store *st, const struct sg_prefix_list *pl)
 	b_int(&b, pl->max_entries);
 	b_u64(&b, pl->owner_id);
 	b_text(&b, pl->create_time);
-	ret = b_done(st, &b, "bind prefix list");
-	if (!ret)
-		ret = st_run(st, s, "put prefix list");
+	ret = b_put(st, &b, "prefix list");
 	return ret ? ret : pl_put_entries(st, pl);
 }
 
@@ -77,73 +68,69 @@ int sg_store_del_pl(struct sg_store *st, const char *pl_id)
 	return ret ? ret : st_del_by_id(st, ST_PL_DEL, "DELETE FROM prefix_lists WHERE id = ?1", pl_id);
 }
 
+static int pl_entry_row(struct st_row *r, void *pl)
+{
+	struct sg_prefix_entry e;
+	int ret;
+
+	memset(&e, 0, sizeof(e));
+	r_range(r, &e.range);
+	r_text(r, e.cidr, sizeof(e.cidr));
+	e.description = r_text_dup(r);
+	ret = r->rc ? r->rc : sg_pl_entry_add(pl, &e);
+	if (ret)
+		free(e.description);
+	return ret;
+}
+
 static int pl_load_entries(struct sg_store *st, struct sg_prefix_list *pl)
 {
 	sqlite3_stmt *s = st_get(st, ST_LOAD_PL_ENTS, "SELECT " PL_ENT_COLS
 				 " FROM prefix_list_entries WHERE pl_id = ?1 ORDER BY pos");
-	struct st_row r;
-	int rc, ret = 0;
 
 	if (!s)
 		return -EIO;
 	if (sqlite3_bind_text(s, 1, pl->id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
 		return st_fail(st, "bind prefix list id");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_prefix_entry e;
+	return st_each_row(st, s, pl_entry_row, pl, "load prefix list entries");
+}
 
-		memset(&e, 0, sizeof(e));
-		r_init(&r, s);
-		r_range(&r, &e.range);
-		r_text(&r, e.cidr, sizeof(e.cidr));
-		e.description = r_text_dup(&r);
-		ret = r.rc ? r.rc : sg_pl_entry_add(pl, &e);
-		if (ret) {
-			free(e.description);
-			break;
-		}
+struct list_rows {
+	struct sg_store *st;
+	struct sg_model *m;
+};
+
+static int pl_row(struct st_row *r, void *ctx)
+{
+	struct list_rows *lr = ctx;
+	struct sg_prefix_list pl, *added = NULL;
+	int ret;
+
+	memset(&pl, 0, sizeof(pl));
+	r_text(r, pl.id, sizeof(pl.id));
+	r_text(r, pl.name, sizeof(pl.name));
+	pl.description = r_text_dup(r);
+	pl.family = (uint8_t)r_int(r);
+	pl.max_entries = (uint32_t)r_int(r);
+	pl.owner_id = r_u64(r);
+	r_text(r, pl.create_time, sizeof(pl.create_time));
+	ret = r->rc;
+	if (!ret && !(added = sg_pl_add(lr->m, &pl)))
+		ret = -ENOMEM;
+	if (ret) {
+		free(pl.description);
+		return ret;
 	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load prefix list entries");
-	sqlite3_reset(s);
-	return ret;
+	return pl_load_entries(lr->st, added);
 }
 
 int st_load_pls(struct sg_store *st, struct sg_model *m)
 {
+	struct list_rows lr = { st, m };
 	sqlite3_stmt *s = st_get(st, ST_LOAD_PLS,
 				 "SELECT " PL_COLS " FROM prefix_lists ORDER BY rowid");
-	struct st_row r;
-	int rc, ret = 0;
 
-	if (!s)
-		return -EIO;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_prefix_list pl, *added = NULL;
-
-		memset(&pl, 0, sizeof(pl));
-		r_init(&r, s);
-		r_text(&r, pl.id, sizeof(pl.id));
-		r_text(&r, pl.name, sizeof(pl.name));
-		pl.description = r_text_dup(&r);
-		pl.family = (uint8_t)r_int(&r);
-		pl.max_entries = (uint32_t)r_int(&r);
-		pl.owner_id = r_u64(&r);
-		r_text(&r, pl.create_time, sizeof(pl.create_time));
-		ret = r.rc;
-		if (!ret && !(added = sg_pl_add(m, &pl)))
-			ret = -ENOMEM;
-		if (ret) {
-			free(pl.description);
-			break;
-		}
-		ret = pl_load_entries(st, added);
-		if (ret)
-			break;
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load prefix lists");
-	sqlite3_reset(s);
-	return ret;
+	return s ? st_each_row(st, s, pl_row, &lr, "load prefix lists") : -EIO;
 }
 
 /* ---- port range lists ---- */
@@ -151,7 +138,6 @@ int st_load_pls(struct sg_store *st, struct sg_model *m)
 static int prl_put_entries(struct sg_store *st, const struct sg_port_list *prl)
 {
 	struct st_bind b;
-	sqlite3_stmt *s;
 	size_t i;
 	int ret;
 
@@ -160,19 +146,15 @@ static int prl_put_entries(struct sg_store *st, const struct sg_port_list *prl)
 	for (i = 0; !ret && i < prl->nentries; i++) {
 		const struct sg_port_entry *e = &prl->entries[i];
 
-		s = st_get(st, ST_PRL_ENT_ADD, "INSERT INTO port_list_entries(prl_id, pos, "
-			   PRL_ENT_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)");
-		if (!s)
+		if (b_start(&b, st, ST_PRL_ENT_ADD, "INSERT INTO port_list_entries(prl_id, pos, "
+			    PRL_ENT_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)"))
 			return -EIO;
-		b_init(&b, s);
 		b_text(&b, prl->id);
 		b_int(&b, (int64_t)i);
 		b_port(&b, &e->range);
 		b_text(&b, e->text);
 		b_text(&b, e->description);
-		ret = b_done(st, &b, "bind port list entry");
-		if (!ret)
-			ret = st_run(st, s, "put port list entry");
+		ret = b_put(st, &b, "port list entry");
 	}
 	return ret;
 }
@@ -180,25 +162,21 @@ static int prl_put_entries(struct sg_store *st, const struct sg_port_list *prl)
 int sg_store_put_prl(struct sg_store *st, const struct sg_port_list *prl)
 {
 	struct st_bind b;
-	sqlite3_stmt *s = st_get(st, ST_PRL_PUT,
-		"INSERT INTO port_lists(" PRL_COLS ") VALUES(?1,?2,?3,?4,?5,?6)"
-		" ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
-		" description=excluded.description, max_entries=excluded.max_entries,"
-		" owner_id=excluded.owner_id, create_time=excluded.create_time");
 	int ret;
 
-	if (!s)
+	if (b_start(&b, st, ST_PRL_PUT,
+		    "INSERT INTO port_lists(" PRL_COLS ") VALUES(?1,?2,?3,?4,?5,?6)"
+		    " ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+		    " description=excluded.description, max_entries=excluded.max_entries,"
+		    " owner_id=excluded.owner_id, create_time=excluded.create_time"))
 		return -EIO;
-	b_init(&b, s);
 	b_text(&b, prl->id);
 	b_text(&b, prl->name);
 	b_text(&b, prl->description);
 	b_int(&b, prl->max_entries);
 	b_u64(&b, prl->owner_id);
 	b_text(&b, prl->create_time);
-	ret = b_done(st, &b, "bind port list");
-	if (!ret)
-		ret = st_run(st, s, "put port list");
+	ret = b_put(st, &b, "port list");
 	return ret ? ret : prl_put_entries(st, prl);
 }
 
@@ -210,70 +188,61 @@ int sg_store_del_prl(struct sg_store *st, const char *prl_id)
 	return ret ? ret : st_del_by_id(st, ST_PRL_DEL, "DELETE FROM port_lists WHERE id = ?1", prl_id);
 }
 
+static int prl_entry_row(struct st_row *r, void *prl)
+{
+	struct sg_port_entry e;
+	int ret;
+
+	memset(&e, 0, sizeof(e));
+	r_port(r, &e.range);
+	r_text(r, e.text, sizeof(e.text));
+	e.description = r_text_dup(r);
+	ret = r->rc ? r->rc : sg_prl_entry_add(prl, &e);
+	if (ret)
+		free(e.description);
+	return ret;
+}
+
 static int prl_load_entries(struct sg_store *st, struct sg_port_list *prl)
 {
 	sqlite3_stmt *s = st_get(st, ST_LOAD_PRL_ENTS, "SELECT " PRL_ENT_COLS
 				 " FROM port_list_entries WHERE prl_id = ?1 ORDER BY pos");
-	struct st_row r;
-	int rc, ret = 0;
 
 	if (!s)
 		return -EIO;
 	if (sqlite3_bind_text(s, 1, prl->id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
 		return st_fail(st, "bind port list id");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_port_entry e;
+	return st_each_row(st, s, prl_entry_row, prl, "load port list entries");
+}
 
-		memset(&e, 0, sizeof(e));
-		r_init(&r, s);
-		r_port(&r, &e.range);
-		r_text(&r, e.text, sizeof(e.text));
-		e.description = r_text_dup(&r);
-		ret = r.rc ? r.rc : sg_prl_entry_add(prl, &e);
-		if (ret) {
-			free(e.description);
-			break;
-		}
+static int prl_row(struct st_row *r, void *ctx)
+{
+	struct list_rows *lr = ctx;
+	struct sg_port_list prl, *added = NULL;
+	int ret;
+
+	memset(&prl, 0, sizeof(prl));
+	r_text(r, prl.id, sizeof(prl.id));
+	r_text(r, prl.name, sizeof(prl.name));
+	prl.description = r_text_dup(r);
+	prl.max_entries = (uint32_t)r_int(r);
+	prl.owner_id = r_u64(r);
+	r_text(r, prl.create_time, sizeof(prl.create_time));
+	ret = r->rc;
+	if (!ret && !(added = sg_prl_add(lr->m, &prl)))
+		ret = -ENOMEM;
+	if (ret) {
+		free(prl.description);
+		return ret;
 	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load port list entries");
-	sqlite3_reset(s);
-	return ret;
+	return prl_load_entries(lr->st, added);
 }
 
 int st_load_prls(struct sg_store *st, struct sg_model *m)
 {
+	struct list_rows lr = { st, m };
 	sqlite3_stmt *s = st_get(st, ST_LOAD_PRLS,
 				 "SELECT " PRL_COLS " FROM port_lists ORDER BY rowid");
-	struct st_row r;
-	int rc, ret = 0;
 
-	if (!s)
-		return -EIO;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_port_list prl, *added = NULL;
-
-		memset(&prl, 0, sizeof(prl));
-		r_init(&r, s);
-		r_text(&r, prl.id, sizeof(prl.id));
-		r_text(&r, prl.name, sizeof(prl.name));
-		prl.description = r_text_dup(&r);
-		prl.max_entries = (uint32_t)r_int(&r);
-		prl.owner_id = r_u64(&r);
-		r_text(&r, prl.create_time, sizeof(prl.create_time));
-		ret = r.rc;
-		if (!ret && !(added = sg_prl_add(m, &prl)))
-			ret = -ENOMEM;
-		if (ret) {
-			free(prl.description);
-			break;
-		}
-		ret = prl_load_entries(st, added);
-		if (ret)
-			break;
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load port lists");
-	sqlite3_reset(s);
-	return ret;
+	return s ? st_each_row(st, s, prl_row, &lr, "load port lists") : -EIO;
 }

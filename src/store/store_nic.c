@@ -11,25 +11,20 @@
 static int nic_put_addrs(struct sg_store *st, const struct sg_nic *n)
 {
 	struct st_bind b;
-	sqlite3_stmt *s;
 	size_t i;
 	int ret;
 
 	ret = st_del_by_id(st, ST_NIC_ADDR_CLEAR, "DELETE FROM nic_addresses WHERE nic_id = ?1",
 			   n->id);
 	for (i = 0; !ret && i < n->naddrs; i++) {
-		s = st_get(st, ST_NIC_ADDR_ADD, "INSERT INTO nic_addresses(nic_id, pos, "
-			   NIC_ADDR_COLS ") VALUES(?1,?2,?3,?4,?5,?6)");
-		if (!s)
+		if (b_start(&b, st, ST_NIC_ADDR_ADD, "INSERT INTO nic_addresses(nic_id, pos, "
+			    NIC_ADDR_COLS ") VALUES(?1,?2,?3,?4,?5,?6)"))
 			return -EIO;
-		b_init(&b, s);
 		b_text(&b, n->id);
 		b_int(&b, (int64_t)i);
 		b_range(&b, &n->addrs[i].addr);
 		b_text(&b, n->addrs[i].text);
-		ret = b_done(st, &b, "bind nic address");
-		if (!ret)
-			ret = st_run(st, s, "put nic address");
+		ret = b_put(st, &b, "nic address");
 	}
 	return ret;
 }
@@ -37,7 +32,6 @@ static int nic_put_addrs(struct sg_store *st, const struct sg_nic *n)
 static int nic_put_groups(struct sg_store *st, const struct sg_nic *n)
 {
 	struct st_bind b;
-	sqlite3_stmt *s;
 	size_t i;
 	int ret;
 
@@ -45,17 +39,13 @@ static int nic_put_groups(struct sg_store *st, const struct sg_nic *n)
 		return -EINVAL;
 	ret = st_del_by_id(st, ST_NIC_GRP_CLEAR, "DELETE FROM nic_groups WHERE nic_id = ?1", n->id);
 	for (i = 0; !ret && i < n->ngroups; i++) {
-		s = st_get(st, ST_NIC_GRP_ADD,
-			   "INSERT INTO nic_groups(nic_id, position, group_id) VALUES(?1,?2,?3)");
-		if (!s)
+		if (b_start(&b, st, ST_NIC_GRP_ADD,
+			    "INSERT INTO nic_groups(nic_id, position, group_id) VALUES(?1,?2,?3)"))
 			return -EIO;
-		b_init(&b, s);
 		b_text(&b, n->id);
 		b_int(&b, (int64_t)i);
 		b_text(&b, n->groups[i]);
-		ret = b_done(st, &b, "bind nic group");
-		if (!ret)
-			ret = st_run(st, s, "put nic group");
+		ret = b_put(st, &b, "nic group");
 	}
 	return ret;
 }
@@ -63,17 +53,15 @@ static int nic_put_groups(struct sg_store *st, const struct sg_nic *n)
 int sg_store_put_nic(struct sg_store *st, const struct sg_nic *n)
 {
 	struct st_bind b;
-	sqlite3_stmt *s = st_get(st, ST_NIC_PUT,
-		"INSERT INTO nics(" NIC_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)"
-		" ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
-		" description=excluded.description, host_device=excluded.host_device,"
-		" vpc_id=excluded.vpc_id, owner_id=excluded.owner_id,"
-		" create_time=excluded.create_time");
 	int ret;
 
-	if (!s)
+	if (b_start(&b, st, ST_NIC_PUT,
+		    "INSERT INTO nics(" NIC_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7)"
+		    " ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+		    " description=excluded.description, host_device=excluded.host_device,"
+		    " vpc_id=excluded.vpc_id, owner_id=excluded.owner_id,"
+		    " create_time=excluded.create_time"))
 		return -EIO;
-	b_init(&b, s);
 	b_text(&b, n->id);
 	b_text(&b, n->name);
 	b_text(&b, n->description);
@@ -81,9 +69,7 @@ int sg_store_put_nic(struct sg_store *st, const struct sg_nic *n)
 	b_text(&b, n->vpc_id);
 	b_u64(&b, n->owner_id);
 	b_text(&b, n->create_time);
-	ret = b_done(st, &b, "bind nic");
-	if (!ret)
-		ret = st_run(st, s, "put nic");
+	ret = b_put(st, &b, "nic");
 	if (!ret)
 		ret = nic_put_addrs(st, n);
 	return ret ? ret : nic_put_groups(st, n);
@@ -101,32 +87,39 @@ int sg_store_del_nic(struct sg_store *st, const char *nic_id)
 	return ret ? ret : st_del_by_id(st, ST_NIC_DEL, "DELETE FROM nics WHERE id = ?1", nic_id);
 }
 
+static int nic_addr_row(struct st_row *r, void *n)
+{
+	struct sg_nic_addr a;
+
+	memset(&a, 0, sizeof(a));
+	r_range(r, &a.addr);
+	r_text(r, a.text, sizeof(a.text));
+	return r->rc ? r->rc : sg_nic_addr_add(n, &a);
+}
+
 static int nic_load_addrs(struct sg_store *st, struct sg_nic *n)
 {
 	sqlite3_stmt *s = st_get(st, ST_LOAD_NIC_ADDRS, "SELECT " NIC_ADDR_COLS
 				 " FROM nic_addresses WHERE nic_id = ?1 ORDER BY pos");
-	struct st_row r;
-	int rc, ret = 0;
 
 	if (!s)
 		return -EIO;
 	if (sqlite3_bind_text(s, 1, n->id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
 		return st_fail(st, "bind nic id");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_nic_addr a;
+	return st_each_row(st, s, nic_addr_row, n, "load nic addresses");
+}
 
-		memset(&a, 0, sizeof(a));
-		r_init(&r, s);
-		r_range(&r, &a.addr);
-		r_text(&r, a.text, sizeof(a.text));
-		ret = r.rc ? r.rc : sg_nic_addr_add(n, &a);
-		if (ret)
-			break;
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load nic addresses");
-	sqlite3_reset(s);
-	return ret;
+static int nic_group_row(struct st_row *r, void *ctx)
+{
+	struct sg_nic *n = ctx;
+
+	if (n->ngroups == SG_MAX_NIC_GROUPS_HARD)
+		return st_corrupt("nic has more groups than SG_MAX_NIC_GROUPS_HARD");
+	r_text(r, n->groups[n->ngroups], sizeof(n->groups[0]));
+	if (r->rc)
+		return r->rc;
+	n->ngroups++;
+	return 0;
 }
 
 /* Groups are a fixed array inside the NIC, so they are read before the NIC
@@ -135,64 +128,47 @@ static int nic_read_groups(struct sg_store *st, struct sg_nic *n)
 {
 	sqlite3_stmt *s = st_get(st, ST_LOAD_NIC_GRPS, "SELECT group_id FROM nic_groups"
 				 " WHERE nic_id = ?1 ORDER BY position");
-	struct st_row r;
-	int rc, ret = 0;
 
 	if (!s)
 		return -EIO;
 	if (sqlite3_bind_text(s, 1, n->id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
 		return st_fail(st, "bind nic id");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n->ngroups == SG_MAX_NIC_GROUPS_HARD) {
-			ret = st_corrupt("nic has more groups than SG_MAX_NIC_GROUPS_HARD");
-			break;
-		}
-		r_init(&r, s);
-		r_text(&r, n->groups[n->ngroups], sizeof(n->groups[0]));
-		ret = r.rc;
-		if (ret)
-			break;
-		n->ngroups++;
+	return st_each_row(st, s, nic_group_row, n, "load nic groups");
+}
+
+struct nic_rows {
+	struct sg_store *st;
+	struct sg_model *m;
+};
+
+static int nic_row(struct st_row *r, void *ctx)
+{
+	struct nic_rows *nr = ctx;
+	struct sg_nic n, *added = NULL;
+	int ret;
+
+	memset(&n, 0, sizeof(n));
+	r_text(r, n.id, sizeof(n.id));
+	r_text(r, n.name, sizeof(n.name));
+	n.description = r_text_dup(r);
+	r_text(r, n.host_device, sizeof(n.host_device));
+	r_text(r, n.vpc_id, sizeof(n.vpc_id));
+	n.owner_id = r_u64(r);
+	r_text(r, n.create_time, sizeof(n.create_time));
+	ret = r->rc ? r->rc : nic_read_groups(nr->st, &n);
+	if (!ret && !(added = sg_nic_add(nr->m, &n)))
+		ret = -ENOMEM;
+	if (ret) {
+		free(n.description);
+		return ret;
 	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load nic groups");
-	sqlite3_reset(s);
-	return ret;
+	return nic_load_addrs(nr->st, added);
 }
 
 int st_load_nics(struct sg_store *st, struct sg_model *m)
 {
+	struct nic_rows nr = { st, m };
 	sqlite3_stmt *s = st_get(st, ST_LOAD_NICS, "SELECT " NIC_COLS " FROM nics ORDER BY rowid");
-	struct st_row r;
-	int rc, ret = 0;
 
-	if (!s)
-		return -EIO;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sg_nic n, *added = NULL;
-
-		memset(&n, 0, sizeof(n));
-		r_init(&r, s);
-		r_text(&r, n.id, sizeof(n.id));
-		r_text(&r, n.name, sizeof(n.name));
-		n.description = r_text_dup(&r);
-		r_text(&r, n.host_device, sizeof(n.host_device));
-		r_text(&r, n.vpc_id, sizeof(n.vpc_id));
-		n.owner_id = r_u64(&r);
-		r_text(&r, n.create_time, sizeof(n.create_time));
-		ret = r.rc ? r.rc : nic_read_groups(st, &n);
-		if (!ret && !(added = sg_nic_add(m, &n)))
-			ret = -ENOMEM;
-		if (ret) {
-			free(n.description);
-			break;
-		}
-		ret = nic_load_addrs(st, added);
-		if (ret)
-			break;
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = st_fail(st, "load nics");
-	sqlite3_reset(s);
-	return ret;
+	return s ? st_each_row(st, s, nic_row, &nr, "load nics") : -EIO;
 }

@@ -127,7 +127,45 @@ int b_done(struct sg_store *st, struct st_bind *b, const char *what)
 	return 0;
 }
 
+int b_start(struct st_bind *b, struct sg_store *st, enum st_stmt id, const char *sql)
+{
+	sqlite3_stmt *s = st_get(st, id, sql);
+
+	if (!s)
+		return -EIO;
+	b_init(b, s);
+	return 0;
+}
+
+int b_put(struct sg_store *st, struct st_bind *b, const char *what)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "bind %s", what);
+	if (b->rc != SQLITE_OK)
+		return st_fail(st, msg);
+	snprintf(msg, sizeof(msg), "put %s", what);
+	return st_run(st, b->s, msg);
+}
+
 /* ---- reading ---- */
+
+int st_each_row(struct sg_store *st, sqlite3_stmt *s, st_row_fn fn, void *ctx, const char *what)
+{
+	struct st_row r;
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r_init(&r, s);
+		ret = fn(&r, ctx);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = st_fail(st, what);
+	sqlite3_reset(s);
+	return ret;
+}
 
 void r_init(struct st_row *r, sqlite3_stmt *s)
 {

@@ -10,14 +10,14 @@ int sg_store_token_get(struct sg_store *st, uint64_t account, const char *action
 		       const char *token, char **response)
 {
 	struct st_bind b;
-	sqlite3_stmt *s = st_get(st, ST_TOKEN_GET, "SELECT response FROM tokens"
-				 " WHERE account = ?1 AND action = ?2 AND token = ?3");
+	sqlite3_stmt *s;
 	int rc, ret;
 
 	*response = NULL;
-	if (!s)
+	if (b_start(&b, st, ST_TOKEN_GET, "SELECT response FROM tokens"
+		    " WHERE account = ?1 AND action = ?2 AND token = ?3"))
 		return -EIO;
-	b_init(&b, s);
+	s = b.s;
 	b_u64(&b, account);
 	b_text(&b, action);
 	b_text(&b, token);
@@ -44,18 +44,14 @@ int sg_store_token_put(struct sg_store *st, uint64_t account, const char *action
 		       const char *token, const char *response)
 {
 	struct st_bind b;
-	sqlite3_stmt *s = st_get(st, ST_TOKEN_PUT, "INSERT OR IGNORE INTO tokens"
-				 "(account, action, token, response, created) VALUES(?1,?2,?3,?4,?5)");
-	int ret;
 
-	if (!s)
+	if (b_start(&b, st, ST_TOKEN_PUT, "INSERT OR IGNORE INTO tokens"
+		    "(account, action, token, response, created) VALUES(?1,?2,?3,?4,?5)"))
 		return -EIO;
-	b_init(&b, s);
 	b_u64(&b, account);
 	b_text(&b, action);
 	b_text(&b, token);
 	b_text(&b, response ? response : "");
 	b_int(&b, (int64_t)time(NULL));
-	ret = b_done(st, &b, "bind token");
-	return ret ? ret : st_run(st, s, "put token");
+	return b_put(st, &b, "token");
 }
