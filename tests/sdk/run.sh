@@ -10,6 +10,7 @@
 #
 # Usage: SGD_BUILD=build tests/sdk/run.sh   (root; needs ip, socat, node, npm, nft, python3)
 # SGD_SDK_VERBOSE=1 also prints the server's answer to every expected error.
+# SGD_SDK_FIELDS=1 lists, per action, the response-model fields sgd leaves out.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -5,6 +5,8 @@
 //
 // The same scenario runs once through @alicloud/ecs20140526 (signature V3, typed
 // request/response models) and once through @alicloud/pop-core (signature V1).
+// Every action sgd serves is called through both SDKs, and every success answer
+// is held against the ecs20140526 response model of its action (see ok()).
 // Each step prints "ok"/"FAIL" with the server's exact answer; the last line is
 // "N passed, M failed" and the exit status is 1 when anything failed.
 
@@ -71,6 +73,15 @@ function ecsClient(key, secret, extra = {}) {
 
 function ecsAdapter(label, key, secret, extra) {
 	const client = ecsClient(key, secret, extra);
+	// The JSON sgd sent, before the SDK casts it into the typed model (the cast
+	// converts numbers to strings and back, which would hide a wrong type).
+	let lastJson;
+	const callApi = client.callApi.bind(client);
+	client.callApi = async (...args) => {
+		const res = await callApi(...args);
+		lastJson = res && res.body;
+		return res;
+	};
 	return {
 		label, sdk: 'ecs20140526',
 		// over: {timestamp, nonce} replace what the SDK would generate, through
@@ -99,6 +110,7 @@ function ecsAdapter(label, key, secret, extra) {
 				? { extendsParameters: new $dara.ExtendsParameters(ext) } : {});
 			const method = `${action[0].toLowerCase()}${action.slice(1)}WithOptions`;
 			let res;
+			lastJson = undefined;
 			try {
 				res = await client[method](req, runtime);
 			} catch (e) {
@@ -108,7 +120,7 @@ function ecsAdapter(label, key, secret, extra) {
 				throw e;
 			}
 			assert(res.body instanceof Body, `${action}: answer is not a typed ${Body.name}`);
-			return { body: res.body.toMap(), raw: res.body, status: res.statusCode };
+			return { body: res.body.toMap(), raw: res.body, json: lastJson, status: res.statusCode };
 		},
 	};
 }
@@ -137,9 +149,102 @@ function popAdapter(label, key, secret, methodFor) {
 						data: e.data, orig: e };
 				throw e;
 			}
-			return { body: json, raw: json, status: entry.response.statusCode };
+			return { body: json, raw: json, json, status: entry.response.statusCode };
 		},
 	};
+}
+
+// ---------------------------------------------------------------- response models
+// Every success answer, from either SDK, is held against the ecs20140526
+// response model of its action: each field the model knows must have the
+// model's JSON type (string/number/boolean, an object where the model nests a
+// model, an array where it says array, and so on down). Fields the model does
+// not know are ignored, as the SDK ignores them.
+
+const isModel = (t) => typeof t === 'function' && typeof t.names === 'function';
+const jsonKind = (v) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+
+function valueProblems(v, t, path, out) {
+	if (v === undefined || v === null) return;
+	if (typeof t === 'string') {
+		if (['any', 'map', 'Readable', 'Writable', 'Buffer'].includes(t)) return;
+		if (typeof v !== t) out.push(`${path} is ${jsonKind(v)} ${JSON.stringify(v)}, the model says ${t}`);
+	} else if (isModel(t)) {
+		if (jsonKind(v) !== 'object') out.push(`${path} is ${jsonKind(v)}, the model says object ${t.name}`);
+		else modelProblems(v, t, path, out);
+	} else if (t && t.type === 'array') {
+		if (!Array.isArray(v)) out.push(`${path} is ${jsonKind(v)}, the model says array`);
+		else v.forEach((x, i) => valueProblems(x, t.itemType, `${path}[${i}]`, out));
+	} else if (t && t.type === 'map') {
+		if (jsonKind(v) !== 'object') out.push(`${path} is ${jsonKind(v)}, the model says map`);
+	}
+	return out;
+}
+
+// json: the answer as sent (PascalCase wire names).
+function modelProblems(json, Model, path, out = []) {
+	const names = Model.names();
+	const types = Model.types();
+	for (const k of Object.keys(names)) valueProblems(json[names[k]], types[k], `${path}.${names[k]}`, out);
+	return out;
+}
+
+// The typed instance the ecs SDK hands its caller (camelCase names): nested
+// objects are instances of the nested model classes, scalars of the model's type.
+function typedProblems(inst, Model, path, out = []) {
+	if (!(inst instanceof Model)) {
+		out.push(`${path} is not a ${Model.name}`);
+		return out;
+	}
+	const types = Model.types();
+	const check = (v, t, at) => {
+		if (v === undefined || v === null) return;
+		if (typeof t === 'string') {
+			if (!['any', 'map', 'Readable', 'Writable', 'Buffer'].includes(t) && typeof v !== t)
+				out.push(`${at} is ${jsonKind(v)}, the model says ${t}`);
+		} else if (isModel(t)) {
+			typedProblems(v, t, at, out);
+		} else if (t && t.type === 'array') {
+			if (!Array.isArray(v)) out.push(`${at} is ${jsonKind(v)}, the model says array`);
+			else v.forEach((x, i) => check(x, t.itemType, `${at}[${i}]`));
+		}
+	};
+	for (const k of Object.keys(types)) check(inst[k], types[k], `${path}.${k}`);
+	return out;
+}
+
+// SGD_SDK_FIELDS=1: at the end, list the model fields sgd never filled, per
+// action (a review aid: which fields a real ECS sends that sgd leaves out).
+const fieldsSeen = new Map();   // action -> {model: Set, seen: Set}
+function modelPaths(Model, path, out) {
+	const names = Model.names();
+	const types = Model.types();
+	for (const k of Object.keys(names)) {
+		const at = `${path}.${names[k]}`;
+		out.add(at);
+		const t = types[k];
+		if (isModel(t)) modelPaths(t, at, out);
+		else if (t && t.type === 'array' && isModel(t.itemType)) modelPaths(t.itemType, `${at}[]`, out);
+	}
+	return out;
+}
+function jsonPaths(v, path, out) {
+	if (Array.isArray(v)) v.forEach((x) => jsonPaths(x, `${path}[]`, out));
+	else if (jsonKind(v) === 'object') for (const k of Object.keys(v)) { out.add(`${path}.${k}`); jsonPaths(v[k], `${path}.${k}`, out); }
+	return out;
+}
+function noteFields(action, json) {
+	if (!process.env.SGD_SDK_FIELDS) return;
+	if (!fieldsSeen.has(action))
+		fieldsSeen.set(action, { model: modelPaths(Ecs[`${action}ResponseBody`], '', new Set()), seen: new Set() });
+	jsonPaths(json, '', fieldsSeen.get(action).seen);
+}
+function reportFields() {
+	for (const [action, { model, seen }] of fieldsSeen) {
+		const absent = [...model].filter((f) => !seen.has(f));
+		const extra = [...seen].filter((f) => !model.has(f));
+		console.log(`# fields ${action}: absent ${absent.join(' ') || '-'}; not in the model ${extra.join(' ') || '-'}`);
+	}
 }
 
 async function ok(api, action, params, over) {
@@ -147,8 +252,33 @@ async function ok(api, action, params, over) {
 	assert.strictEqual(r.status, 200, `${action}: HTTP ${r.status}`);
 	assert.strictEqual(typeof r.body.RequestId, 'string', `${action}: no RequestId in ${JSON.stringify(r.body)}`);
 	assert(r.body.RequestId.length > 0, `${action}: empty RequestId`);
+	const Body = Ecs[`${action}ResponseBody`];
+	assert(Body, `ecs20140526 has no response model for ${action}`);
+	assert(r.json && jsonKind(r.json) === 'object', `${action}: no JSON object answer captured`);
+	assert(!('Code' in r.json), `${action}: a success answer carries Code: ${JSON.stringify(r.json)}`);
+	const wrong = modelProblems(r.json, Body, action);
+	if (api.sdk === 'ecs20140526') typedProblems(r.raw, Body, `typed ${action}`, wrong);
+	noteFields(action, r.json);
+	assert(!wrong.length, `${action} answer does not fit ${Body.name}: ${wrong.join('; ')}\n       answer: ${JSON.stringify(r.json)}`);
 	return r;
 }
+
+// Fields a real ECS always fills: present (not undefined/null) in obj.
+function present(obj, fields, what) {
+	assert(obj && typeof obj === 'object', `${what}: not an object: ${JSON.stringify(obj)}`);
+	const missing = fields.filter((f) => obj[f] === undefined || obj[f] === null);
+	assert(!missing.length, `${what} lacks ${missing.join(', ')}: ${JSON.stringify(obj)}`);
+}
+
+// The array inside a wrapper object {Inner: [...]}, as the model nests it.
+function wrapped(obj, outer, inner) {
+	const w = obj[outer];
+	assert(jsonKind(w) === 'object', `${outer} must be an object {${inner}: [...]}, got ${JSON.stringify(w)}`);
+	assert(Array.isArray(w[inner]), `${outer}.${inner} must be an array, got ${JSON.stringify(w[inner])}`);
+	return w[inner];
+}
+
+const TIME_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z$/;
 
 // Expect the SDK's error object with this code (string or RegExp) and status.
 async function fails(api, action, params, code, status, over) {
@@ -344,7 +474,17 @@ async function scenario(S, B, bad, unknown, net) {
 			HostDevice: dev,
 		});
 		assert(/^eni-/.test(r.body.NetworkInterfaceId), JSON.stringify(r.body));
-		if (S.sdk === 'ecs20140526') assert.strictEqual(r.raw.networkInterfaceId, r.body.NetworkInterfaceId);
+		nicFields(r.json, { id: r.json.NetworkInterfaceId, name: `${tag}-nic`, ip: nic, ip6: nic6, groups: [g1] },
+			'CreateNetworkInterface');
+		assert.strictEqual(r.json.VSwitchId, 'vsw-sdktest000000000001', 'VSwitchId');
+		if (S.sdk === 'ecs20140526') {
+			const t = r.raw;
+			assert.strictEqual(t.networkInterfaceId, r.body.NetworkInterfaceId);
+			assert.strictEqual(t.privateIpAddress, nic, 'typed privateIpAddress');
+			assert.deepStrictEqual(t.securityGroupIds.securityGroupId, [g1], 'typed securityGroupIds');
+			assert.strictEqual(t.privateIpSets.privateIpSet[0].primary, true, 'typed privateIpSets primary');
+			assert.strictEqual(t.ipv6Sets.ipv6Set[0].ipv6Address, nic6, 'typed ipv6Sets');
+		}
 		return r.body.NetworkInterfaceId;
 	});
 	const eniRemote = await must(`${S.label}: CreateNetworkInterface (remote member ${b} of the source group)`, async () => {
@@ -492,6 +632,8 @@ async function scenario(S, B, bad, unknown, net) {
 		}
 	});
 
+	await everyAction(S, { tag, net, g1, g2, pl, prl, eni, eniRemote, described, udp });
+
 	// ---- errors, through the SDK's error objects ----
 	const tcp22 = (extra) => Object.assign({ SourceCidrIp: net.net, PortRange: '22/22', IpProtocol: 'TCP', Policy: 'Accept' }, extra);
 	const authz = (perms, extra = {}) => Object.assign({ RegionId: REGION, SecurityGroupId: g1, Permissions: perms }, extra);
@@ -606,6 +748,336 @@ async function scenario(S, B, bad, unknown, net) {
 	await check(`${S.label}: DeletePortRangeList`, () => ok(S, 'DeletePortRangeList', { RegionId: REGION, PortRangeListId: prl }));
 }
 
+// A NIC as CreateNetworkInterface / DescribeNetworkInterfaces answer it (raw JSON).
+function nicFields(o, want, what) {
+	present(o, ['NetworkInterfaceId', 'NetworkInterfaceName', 'Status', 'Type', 'VpcId', 'VSwitchId',
+		'PrivateIpAddress', 'MacAddress', 'PrivateIpSets', 'Ipv6Sets', 'SecurityGroupIds'], what);
+	assert.strictEqual(o.NetworkInterfaceId, want.id, `${what}: NetworkInterfaceId`);
+	// No VpcId asked: the NIC is in its groups' VPC.
+	assert.strictEqual(o.VpcId, 'vpc-sdktest000000000001', `${what}: VpcId`);
+	if (want.name) assert.strictEqual(o.NetworkInterfaceName, want.name, `${what}: NetworkInterfaceName`);
+	assert(['Available', 'InUse'].includes(o.Status), `${what}: Status ${o.Status}`);
+	assert(['Primary', 'Secondary'].includes(o.Type), `${what}: Type ${o.Type}`);
+	assert.strictEqual(o.PrivateIpAddress, want.ip, `${what}: PrivateIpAddress`);
+	const v4 = wrapped(o, 'PrivateIpSets', 'PrivateIpSet');
+	const prim = v4.filter((e) => e.Primary === true);
+	assert(prim.length === 1 && prim[0].PrivateIpAddress === want.ip,
+		`${what}: PrivateIpSets must hold ${want.ip} as the one Primary: ${JSON.stringify(v4)}`);
+	const v6 = wrapped(o, 'Ipv6Sets', 'Ipv6Set').map((e) => e.Ipv6Address);
+	assert.deepStrictEqual(v6, want.ip6 ? [want.ip6] : [], `${what}: Ipv6Sets`);
+	assert.deepStrictEqual(wrapped(o, 'SecurityGroupIds', 'SecurityGroupId').slice().sort(),
+		want.groups.slice().sort(), `${what}: SecurityGroupIds`);
+}
+
+// Every other action of the API, through the SDK, with the answer's fields and
+// (where it shows) the effect on traffic. Runs with the scenario's rules in place.
+async function everyAction(S, ctx) {
+	const { tag, net, g1, g2, pl, prl, eni, eniRemote, described, udp } = ctx;
+	const { nic, a, b, c, nic6 } = net;
+	const ecs = S.sdk === 'ecs20140526';
+	const vpc = 'vpc-sdktest000000000001';
+
+	// ---- DescribeSecurityGroups ----
+	await check(`${S.label}: DescribeSecurityGroups (SecurityGroupIds) answers every group field`, async () => {
+		const r = await ok(S, 'DescribeSecurityGroups', { RegionId: REGION, SecurityGroupIds: JSON.stringify([g1, g2]) });
+		const o = r.json;
+		present(o, ['RegionId', 'TotalCount', 'PageNumber', 'PageSize', 'SecurityGroups'], 'DescribeSecurityGroups');
+		assert.strictEqual(o.RegionId, REGION);
+		assert.strictEqual(o.TotalCount, 2, 'TotalCount');
+		assert.strictEqual(o.PageNumber, 1, 'PageNumber');
+		assert(typeof o.PageSize === 'number' && o.PageSize >= 2, `PageSize ${o.PageSize}`);
+		const list = wrapped(o, 'SecurityGroups', 'SecurityGroup');
+		assert.deepStrictEqual(list.map((x) => x.SecurityGroupId).sort(), [g1, g2].sort());
+		const x = list.find((y) => y.SecurityGroupId === g1);
+		present(x, ['SecurityGroupId', 'SecurityGroupName', 'Description', 'VpcId', 'CreationTime',
+			'SecurityGroupType', 'RuleCount', 'GroupToGroupRuleCount', 'EcsCount', 'ServiceManaged',
+			'ResourceGroupId', 'Tags'], 'SecurityGroup');
+		assert.strictEqual(x.SecurityGroupName, `${tag}-web`);
+		assert.strictEqual(x.Description, 'sdk test target');
+		assert.strictEqual(x.VpcId, vpc);
+		assert(TIME_RE.test(x.CreationTime), `CreationTime ${x.CreationTime}`);
+		assert.strictEqual(x.SecurityGroupType, 'normal');
+		assert.strictEqual(x.RuleCount, described.length, 'RuleCount');
+		assert.strictEqual(x.GroupToGroupRuleCount, 1, 'GroupToGroupRuleCount');
+		assert.strictEqual(x.EcsCount, 1, 'EcsCount (the managed NIC)');
+		assert.strictEqual(x.ServiceManaged, false, 'ServiceManaged');
+		wrapped(x, 'Tags', 'Tag');
+		if (ecs) {
+			const t = r.raw;
+			assert.strictEqual(t.totalCount, 2);
+			const tg = t.securityGroups.securityGroup.find((y) => y.securityGroupId === g1);
+			assert(tg instanceof Ecs.DescribeSecurityGroupsResponseBodySecurityGroupsSecurityGroup);
+			assert.strictEqual(tg.vpcId, vpc);
+			assert.strictEqual(tg.ruleCount, described.length);
+			assert.strictEqual(tg.serviceManaged, false);
+		}
+	});
+	await check(`${S.label}: DescribeSecurityGroups filters (VpcId + SecurityGroupName, SecurityGroupId)`, async () => {
+		let r = await ok(S, 'DescribeSecurityGroups', { RegionId: REGION, VpcId: vpc, SecurityGroupName: `${tag}-src` });
+		assert.deepStrictEqual(wrapped(r.json, 'SecurityGroups', 'SecurityGroup').map((x) => x.SecurityGroupId), [g2]);
+		assert.strictEqual(r.json.TotalCount, 1);
+		r = await ok(S, 'DescribeSecurityGroups', { RegionId: REGION, SecurityGroupId: g1 });
+		assert.deepStrictEqual(wrapped(r.json, 'SecurityGroups', 'SecurityGroup').map((x) => x.SecurityGroupId), [g1]);
+	});
+	await check(`${S.label}: DescribeSecurityGroups pages by MaxResults/NextToken and PageNumber/PageSize`, async () => {
+		const ids = JSON.stringify([g1, g2]);
+		const r1 = await ok(S, 'DescribeSecurityGroups', { RegionId: REGION, SecurityGroupIds: ids, MaxResults: 1 });
+		assert(typeof r1.json.NextToken === 'string' && r1.json.NextToken, `NextToken ${JSON.stringify(r1.json)}`);
+		const p1 = wrapped(r1.json, 'SecurityGroups', 'SecurityGroup');
+		assert.strictEqual(p1.length, 1);
+		const r2 = await ok(S, 'DescribeSecurityGroups', { RegionId: REGION, SecurityGroupIds: ids, MaxResults: 1,
+			NextToken: r1.json.NextToken });
+		const p2 = wrapped(r2.json, 'SecurityGroups', 'SecurityGroup');
+		assert.strictEqual(p2.length, 1);
+		assert.deepStrictEqual([p1[0].SecurityGroupId, p2[0].SecurityGroupId].sort(), [g1, g2].sort());
+		assert(!r2.json.NextToken, `last page NextToken ${r2.json.NextToken}`);
+		const r3 = await ok(S, 'DescribeSecurityGroups', { RegionId: REGION, SecurityGroupIds: ids, PageNumber: 2, PageSize: 1 });
+		assert.strictEqual(r3.json.PageNumber, 2);
+		assert.strictEqual(r3.json.PageSize, 1);
+		assert.strictEqual(r3.json.TotalCount, 2);
+		assert.strictEqual(wrapped(r3.json, 'SecurityGroups', 'SecurityGroup').length, 1);
+	});
+
+	await check(`${S.label}: DescribeSecurityGroupAttribute pages by MaxResults/NextToken; Direction=egress is empty`, async () => {
+		const ids = [];
+		let token;
+		for (let i = 0; i < 20; i++) {
+			const r = await ok(S, 'DescribeSecurityGroupAttribute', Object.assign({ RegionId: REGION,
+				SecurityGroupId: g1, MaxResults: 5 }, token ? { NextToken: token } : {}));
+			const list = permissionsOf(r.json);
+			assert(list.length <= 5, `page of ${list.length}`);
+			ids.push(...list.map((p) => p.SecurityGroupRuleId));
+			assert.strictEqual(typeof r.json.NextToken, 'string', `NextToken ${JSON.stringify(r.json.NextToken)}`);
+			token = r.json.NextToken;
+			if (!token) break;
+		}
+		assert(!token, 'NextToken never ran out');
+		assert.deepStrictEqual(ids.slice().sort(), described.map((p) => p.SecurityGroupRuleId).sort());
+		const e = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1, Direction: 'egress' });
+		assert.strictEqual(permissionsOf(e.json).length, 0);
+	});
+
+	// ---- ModifySecurityGroupPolicy ----
+	await check(`${S.label}: ModifySecurityGroupPolicy Drop, then Accept, shows in InnerAccessPolicy`, async () => {
+		await ok(S, 'ModifySecurityGroupPolicy', { RegionId: REGION, SecurityGroupId: g1, InnerAccessPolicy: 'Drop' });
+		let r = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1 });
+		assert.strictEqual(r.json.InnerAccessPolicy, 'Drop');
+		await ok(S, 'ModifySecurityGroupPolicy', { RegionId: REGION, SecurityGroupId: g1, InnerAccessPolicy: 'Accept' });
+		r = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1 });
+		assert.strictEqual(r.json.InnerAccessPolicy, 'Accept');
+	});
+
+	// ---- ModifySecurityGroupRule ----
+	await check(`${S.label}: ModifySecurityGroupRule changes a rule's Priority and Description in place`, async () => {
+		const id = findRule(described, udp).SecurityGroupRuleId;
+		await ok(S, 'ModifySecurityGroupRule', { RegionId: REGION, SecurityGroupId: g1, SecurityGroupRuleId: id,
+			Priority: '9', Description: 'dns v2' });
+		const r = await ok(S, 'DescribeSecurityGroupAttribute', { RegionId: REGION, SecurityGroupId: g1 });
+		const list = permissionsOf(r.json);
+		assert.strictEqual(list.length, described.length, 'rule count');
+		const p = list.find((x) => x.SecurityGroupRuleId === id);
+		assert(p, `rule ${id} gone: ${JSON.stringify(list)}`);
+		assert.strictEqual(String(p.Priority), '9');
+		assert.strictEqual(p.Description, 'dns v2');
+		assert(sameRule(p, udp), `rule changed beyond Priority/Description: ${JSON.stringify(p)}`);
+		udp.Priority = '9';
+		udp.Description = 'dns v2';
+	});
+
+	// ---- prefix lists ----
+	await check(`${S.label}: DescribePrefixLists answers every prefix list field`, async () => {
+		const r = await ok(S, 'DescribePrefixLists', { RegionId: REGION, PrefixListId: [pl] });
+		const list = wrapped(r.json, 'PrefixLists', 'PrefixList');
+		assert.strictEqual(list.length, 1, JSON.stringify(r.json));
+		const x = list[0];
+		present(x, ['PrefixListId', 'PrefixListName', 'Description', 'AddressFamily', 'MaxEntries',
+			'AssociationCount', 'CreationTime'], 'PrefixList');
+		assert.strictEqual(x.PrefixListId, pl);
+		assert.strictEqual(x.PrefixListName, `${tag}-pl`);
+		assert.strictEqual(x.Description, 'sdk test prefix list');
+		assert.strictEqual(x.AddressFamily, 'IPv4');
+		assert.strictEqual(x.MaxEntries, 10);
+		assert.strictEqual(x.AssociationCount, 1, 'AssociationCount (g1 references it)');
+		assert(TIME_RE.test(x.CreationTime), `CreationTime ${x.CreationTime}`);
+		const byName = await ok(S, 'DescribePrefixLists', { RegionId: REGION, PrefixListName: `${tag}-pl` });
+		assert.deepStrictEqual(wrapped(byName.json, 'PrefixLists', 'PrefixList').map((y) => y.PrefixListId), [pl]);
+		if (ecs) {
+			const t = r.raw.prefixLists.prefixList[0];
+			assert(t instanceof Ecs.DescribePrefixListsResponseBodyPrefixListsPrefixList);
+			assert.strictEqual(t.maxEntries, 10);
+			assert.strictEqual(t.associationCount, 1);
+		}
+	});
+	const plEntries = async () => {
+		const r = await ok(S, 'DescribePrefixListAttributes', { RegionId: REGION, PrefixListId: pl });
+		present(r.json, ['PrefixListId', 'PrefixListName', 'Description', 'AddressFamily', 'MaxEntries',
+			'CreationTime', 'Entries'], 'DescribePrefixListAttributes');
+		assert.strictEqual(r.json.PrefixListId, pl);
+		assert.strictEqual(r.json.AddressFamily, 'IPv4');
+		assert.strictEqual(r.json.MaxEntries, 10);
+		assert(TIME_RE.test(r.json.CreationTime), `CreationTime ${r.json.CreationTime}`);
+		const e = wrapped(r.json, 'Entries', 'Entry');
+		for (const x of e) present(x, ['Cidr', 'Description'], 'Entry');
+		if (ecs) {
+			assert.strictEqual(r.raw.maxEntries, 10);
+			assert(r.raw.entries.entry.every((x) => x instanceof Ecs.DescribePrefixListAttributesResponseBodyEntriesEntry));
+		}
+		return { r, e };
+	};
+	await check(`${S.label}: DescribePrefixListAttributes answers the entries`, async () => {
+		const { r, e } = await plEntries();
+		assert.strictEqual(r.json.PrefixListName, `${tag}-pl`);
+		assert.deepStrictEqual(e.map((x) => stripHost(x.Cidr)).sort(), [c, '203.0.113.0/24'].sort());
+		assert.strictEqual(e.find((x) => stripHost(x.Cidr) === c).Description, 'probe host');
+	});
+	await check(`${S.label}: ModifyPrefixList RemoveEntry ${c} + rename lets ${c} reach 22`, async () => {
+		await ok(S, 'ModifyPrefixList', { RegionId: REGION, PrefixListId: pl, PrefixListName: `${tag}-pl2`,
+			RemoveEntry: [{ Cidr: `${c}/32` }] });
+		const { r, e } = await plEntries();
+		assert.strictEqual(r.json.PrefixListName, `${tag}-pl2`);
+		assert.deepStrictEqual(e.map((x) => x.Cidr), ['203.0.113.0/24']);
+		allowTcp(c, nic, 22);
+	});
+	await check(`${S.label}: ModifyPrefixList AddEntry ${c} drops ${c} on 22 again`, async () => {
+		await ok(S, 'ModifyPrefixList', { RegionId: REGION, PrefixListId: pl,
+			AddEntry: [{ Cidr: `${c}/32`, Description: 'probe again' }] });
+		const { e } = await plEntries();
+		assert.strictEqual(e.length, 2, JSON.stringify(e));
+		assert.strictEqual(e.find((x) => stripHost(x.Cidr) === c).Description, 'probe again');
+		blockTcp(c, nic, 22);
+		allowTcp(a, nic, 22);
+	});
+
+	// ---- port lists ----
+	await check(`${S.label}: DescribePortRangeLists answers a bare PortRangeLists array with every field`, async () => {
+		const r = await ok(S, 'DescribePortRangeLists', { RegionId: REGION, PortRangeListId: [prl] });
+		const list = r.json.PortRangeLists;
+		assert(Array.isArray(list), `PortRangeLists must be an array (the model's shape), got ${JSON.stringify(list)}`);
+		assert.strictEqual(list.length, 1);
+		const x = list[0];
+		present(x, ['PortRangeListId', 'PortRangeListName', 'Description', 'MaxEntries', 'AssociationCount',
+			'CreationTime'], 'PortRangeList');
+		assert.strictEqual(x.PortRangeListId, prl);
+		assert.strictEqual(x.PortRangeListName, `${tag}-prl`);
+		assert.strictEqual(x.MaxEntries, 10);
+		assert.strictEqual(x.AssociationCount, 1, 'AssociationCount (g1 references it)');
+		assert(TIME_RE.test(x.CreationTime), `CreationTime ${x.CreationTime}`);
+		assert(x.Tags === undefined || Array.isArray(x.Tags), `Tags must be an array: ${JSON.stringify(x.Tags)}`);
+		assert.strictEqual(typeof r.json.NextToken, 'string', 'NextToken');
+		const byName = await ok(S, 'DescribePortRangeLists', { RegionId: REGION, PortRangeListName: `${tag}-prl` });
+		assert.deepStrictEqual(byName.json.PortRangeLists.map((y) => y.PortRangeListId), [prl]);
+		if (ecs) {
+			const t = r.raw.portRangeLists[0];
+			assert(t instanceof Ecs.DescribePortRangeListsResponseBodyPortRangeLists);
+			assert.strictEqual(t.maxEntries, 10);
+		}
+	});
+	await check(`${S.label}: ModifyPortRangeList AddEntry 8081 opens 8081, RemoveEntry closes it`, async () => {
+		blockTcp(a, nic, 8081);
+		await ok(S, 'ModifyPortRangeList', { RegionId: REGION, PortRangeListId: prl, PortRangeListName: `${tag}-prl2`,
+			AddEntry: [{ PortRange: '8081/8081', Description: 'alt' }] });
+		allowTcp(a, nic, 8081);
+		const r = await ok(S, 'DescribePortRangeLists', { RegionId: REGION, PortRangeListId: [prl] });
+		assert.strictEqual(r.json.PortRangeLists[0].PortRangeListName, `${tag}-prl2`);
+		await ok(S, 'ModifyPortRangeList', { RegionId: REGION, PortRangeListId: prl, RemoveEntry: [{ PortRange: '8081/8081' }] });
+		blockTcp(a, nic, 8081);
+		allowTcp(a, nic, 8080);
+	});
+
+	// ---- DescribeNetworkInterfaces ----
+	const nicsOf = async (params) => {
+		const r = await ok(S, 'DescribeNetworkInterfaces', Object.assign({ RegionId: REGION }, params));
+		return { r, list: wrapped(r.json, 'NetworkInterfaceSets', 'NetworkInterfaceSet') };
+	};
+	await check(`${S.label}: DescribeNetworkInterfaces (NetworkInterfaceId) answers every NIC field`, async () => {
+		const { r, list } = await nicsOf({ NetworkInterfaceId: [eni] });
+		present(r.json, ['TotalCount', 'PageNumber', 'PageSize', 'NetworkInterfaceSets'], 'DescribeNetworkInterfaces');
+		assert.strictEqual(r.json.TotalCount, 1, 'TotalCount');
+		assert.strictEqual(r.json.PageNumber, 1, 'PageNumber');
+		assert.strictEqual(typeof r.json.PageSize, 'number', 'PageSize');
+		assert.strictEqual(list.length, 1);
+		const x = list[0];
+		nicFields(x, { id: eni, name: `${tag}-nic`, ip: nic, ip6: nic6, groups: [g1] }, 'NetworkInterfaceSet');
+		present(x, ['CreationTime', 'OwnerId', 'ZoneId', 'ServiceManaged'], 'NetworkInterfaceSet');
+		assert(TIME_RE.test(x.CreationTime), `CreationTime ${x.CreationTime}`);
+		assert.strictEqual(x.Status, 'InUse', 'a managed NIC is in use');
+		if (ecs) {
+			const t = r.raw.networkInterfaceSets.networkInterfaceSet[0];
+			assert(t instanceof Ecs.DescribeNetworkInterfacesResponseBodyNetworkInterfaceSetsNetworkInterfaceSet);
+			assert.strictEqual(t.privateIpAddress, nic);
+			assert.deepStrictEqual(t.securityGroupIds.securityGroupId, [g1]);
+			assert.strictEqual(t.privateIpSets.privateIpSet[0].primary, true);
+			assert.strictEqual(r.raw.totalCount, 1);
+		}
+	});
+	await check(`${S.label}: DescribeNetworkInterfaces filters (SecurityGroupId, PrimaryIpAddress) and pages`, async () => {
+		let { list } = await nicsOf({ SecurityGroupId: g2 });
+		assert.deepStrictEqual(list.map((x) => x.NetworkInterfaceId), [eniRemote]);
+		nicFields(list[0], { id: eniRemote, name: `${tag}-remote`, ip: b, groups: [g2] }, 'remote NIC');
+		({ list } = await nicsOf({ PrimaryIpAddress: b }));
+		assert.deepStrictEqual(list.map((x) => x.NetworkInterfaceId), [eniRemote]);
+		const both = [eni, eniRemote];
+		// MaxResults is 10-500 here (as at Alibaba; a smaller value means 10): one page, no NextToken.
+		const t = await nicsOf({ NetworkInterfaceId: both, MaxResults: 1 });
+		assert.strictEqual(t.list.length, 2);
+		assert.strictEqual(t.r.json.NextToken, '', `NextToken ${JSON.stringify(t.r.json)}`);
+		const p1 = await nicsOf({ NetworkInterfaceId: both, PageNumber: 1, PageSize: 1 });
+		const p2 = await nicsOf({ NetworkInterfaceId: both, PageNumber: 2, PageSize: 1 });
+		for (const [pg, n] of [[p1, 1], [p2, 2]]) {
+			assert.strictEqual(pg.list.length, 1);
+			assert.strictEqual(pg.r.json.PageNumber, n);
+			assert.strictEqual(pg.r.json.PageSize, 1);
+			assert.strictEqual(pg.r.json.TotalCount, 2);
+		}
+		assert.deepStrictEqual([p1.list[0].NetworkInterfaceId, p2.list[0].NetworkInterfaceId].sort(), both.slice().sort());
+	});
+
+	// ---- Join/LeaveSecurityGroup, ModifyNetworkInterfaceAttribute ----
+	const g3 = await check(`${S.label}: CreateSecurityGroup (third group) with a rule for 8081`, async () => {
+		const r = await ok(S, 'CreateSecurityGroup', { RegionId: REGION, SecurityGroupName: `${tag}-extra`, VpcId: vpc });
+		await ok(S, 'AuthorizeSecurityGroup', { RegionId: REGION, SecurityGroupId: r.json.SecurityGroupId,
+			Permissions: [{ SourceCidrIp: net.net, PortRange: '8081/8081', IpProtocol: 'TCP', Policy: 'Accept' }] });
+		return r.json.SecurityGroupId;
+	});
+	if (!g3) return;
+	const nicGroups = async (id) => {
+		const { list } = await nicsOf({ NetworkInterfaceId: [id] });
+		assert.strictEqual(list.length, 1);
+		return { x: list[0], groups: wrapped(list[0], 'SecurityGroupIds', 'SecurityGroupId').slice().sort() };
+	};
+	await check(`${S.label}: JoinSecurityGroup adds the group's rules (8081 open)`, async () => {
+		await ok(S, 'JoinSecurityGroup', { RegionId: REGION, SecurityGroupId: g3, NetworkInterfaceId: eni });
+		assert.deepStrictEqual((await nicGroups(eni)).groups, [g1, g3].sort());
+		const r = await ok(S, 'DescribeSecurityGroups', { RegionId: REGION, SecurityGroupId: g3 });
+		assert.strictEqual(wrapped(r.json, 'SecurityGroups', 'SecurityGroup')[0].EcsCount, 1, 'EcsCount after join');
+		allowTcp(a, nic, 8081);
+	});
+	await check(`${S.label}: LeaveSecurityGroup removes them (8081 blocked)`, async () => {
+		await ok(S, 'LeaveSecurityGroup', { RegionId: REGION, SecurityGroupId: g3, NetworkInterfaceId: eni });
+		assert.deepStrictEqual((await nicGroups(eni)).groups, [g1]);
+		blockTcp(a, nic, 8081);
+	});
+	await check(`${S.label}: ModifyNetworkInterfaceAttribute renames, describes, and sets the groups`, async () => {
+		await ok(S, 'ModifyNetworkInterfaceAttribute', { RegionId: REGION, NetworkInterfaceId: eni,
+			NetworkInterfaceName: `${tag}-nic2`, Description: 'renamed by the sdk test' });
+		let { x, groups } = await nicGroups(eni);
+		assert.strictEqual(x.NetworkInterfaceName, `${tag}-nic2`);
+		assert.strictEqual(x.Description, 'renamed by the sdk test');
+		assert.deepStrictEqual(groups, [g1]);
+		await ok(S, 'ModifyNetworkInterfaceAttribute', { RegionId: REGION, NetworkInterfaceId: eni, SecurityGroupId: [g1, g3] });
+		({ groups } = await nicGroups(eni));
+		assert.deepStrictEqual(groups, [g1, g3].sort());
+		allowTcp(a, nic, 8081);
+		await ok(S, 'ModifyNetworkInterfaceAttribute', { RegionId: REGION, NetworkInterfaceId: eni, SecurityGroupId: [g1] });
+		({ groups } = await nicGroups(eni));
+		assert.deepStrictEqual(groups, [g1]);
+		blockTcp(a, nic, 8081);
+		allowTcp(a, nic, 22);
+	});
+	await check(`${S.label}: DeleteSecurityGroup (third group)`, () =>
+		ok(S, 'DeleteSecurityGroup', { RegionId: REGION, SecurityGroupId: g3 }));
+}
+
 // The other ways each SDK can sign: a short create/describe/delete round.
 async function roundTrip(S) {
 	await check(`${S.label}: CreateSecurityGroup / Describe / Delete`, async () => {
@@ -657,6 +1129,7 @@ main().catch((e) => {
 	failed++;
 	console.log(`FAIL harness: ${describeError(e)}`);
 }).finally(() => {
+	reportFields();
 	console.log(`${passed} passed, ${failed} failed`);
 	process.exitCode = failed ? 1 : 0;
 });
