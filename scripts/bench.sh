@@ -14,7 +14,9 @@
 # Everything runs in network namespaces named sgb<PID>-*, created here and
 # deleted on exit, with the daemons this script started (killed by PID).
 # BENCH_QUICK=1: fewer/shorter trials (about 2 minutes).  BENCH_OUT=FILE: where
-# the JSON lines go (default $SGD_BUILD/bench-results.jsonl).  See docs/bench.md.
+# the JSON lines go (default $SGD_BUILD/bench-results.jsonl).  BENCH_VS=DIR: also
+# compare the packet path of DIR/sgd (A, e.g. a build of the previous commit)
+# with this build's (B) on the same rules.  See docs/bench.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${SGD_BUILD:-build}
@@ -53,6 +55,7 @@ trap 'exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, nftables)" >&2; exit 1; }
 [ -x "$B/sgd" ] || { echo "bench: $B/sgd missing: run make all" >&2; exit 1; }
+[ -z "${BENCH_VS:-}" ] || [ -x "$BENCH_VS/sgd" ] || { echo "bench: BENCH_VS=$BENCH_VS has no sgd" >&2; exit 1; }
 PKTGEN="$B/bench/pktgen"
 if [ ! -x "$PKTGEN" ]; then # make bench builds it (bench/bench.mk); a plain script run may not have
 	PKTGEN="$WORK/pktgen"
@@ -72,11 +75,11 @@ SGB() {
 say() { printf '\n== %s\n' "$*"; }
 addns() { ip netns add "$1"; NSS+=("$1"); ip -n "$1" link set lo up; }
 
-# sgd_start NAME: sgd in namespace $P-NAME, state in $WORK/NAME
+# sgd_start NAME [BINARY]: sgd in namespace $P-NAME, state in $WORK/NAME
 sgd_start() {
-	local ns="$P-$1" dir="$WORK/$1"
+	local ns="$P-$1" dir="$WORK/$1" bin=${2:-$B/sgd}
 	mkdir -p "$dir"
-	ip netns exec "$ns" "$B/sgd" --state-dir "$dir" --socket "$dir/sgd.sock" --mode host \
+	ip netns exec "$ns" "$bin" --state-dir "$dir" --socket "$dir/sgd.sock" --mode host \
 		--config "$WORK/sgd.conf" >>"$dir/log" 2>&1 &
 	SGD_PID[$1]=$!
 	SGB wait --sock "$dir/sgd.sock" --timeout 60 || { cat "$dir/log" >&2; exit 1; }
@@ -152,6 +155,20 @@ for tag in 0 $SIZES 1000p1 ${BIG}p1; do
 		--repeats "$PKT_REPEATS" --name "sgd/naive $tag" --a "$(spec n$tag naive)" --a-label naive \
 		--b "$(spec s$tag sgd)" --b-label sgd
 done
+
+if [ -n "${BENCH_VS:-}" ]; then
+	say "packet path, build vs build: $BENCH_VS/sgd (A) and $B/sgd (B), same rules"
+	for tag in $SIZES 1000p1 ${BIG}p1; do
+		enforcer "o$tag"
+		sgd_start "o$tag" "$BENCH_VS/sgd"
+		read -r "GRP[o$tag]" "NIC[o$tag]" cnt secs < <(SGB setup-nic --sock "$WORK/o$tag/sgd.sock" \
+			--dev vm0 --ip 192.0.2.10 --rules "$WORK/rules-$tag.json")
+		SGB ab-pkt --gen "$GEN" --pktgen "$PKTGEN" --dst 192.0.2.10 --seconds "$PKT_SECONDS" \
+			--repeats "$PKT_REPEATS" --name "after/before $tag" --a "$(spec o$tag sgd)" --a-label before \
+			--b "$(spec s$tag sgd)" --b-label after
+		sgd_stop "o$tag"
+	done
+fi
 
 say "control path (times per call; ratio B/A)"
 SGB ab-authorize --repeats "$CTL_REPEATS" --name "Authorize +1 rule" \

@@ -32,12 +32,28 @@ enum ir_key {
 	/* saddr . daddr . l4proto, interval (pipapo): rules without ports */
 	IR_KEY_IP4_NOPORT,
 	IR_KEY_IP6_NOPORT,
+	/* Short keys for sets no element of which narrows sport or daddr: a
+	 * pipapo lookup costs about the key's bits.
+	 * saddr . l4proto . dport, interval (pipapo) */
+	IR_KEY_IP4_DPORT,
+	IR_KEY_IP6_DPORT,
+	/* saddr . l4proto, interval (pipapo) */
+	IR_KEY_IP4_PROTO,
+	IR_KEY_IP6_PROTO,
 };
 
 /* Field types of a key, and their byte lengths (unpadded). */
 enum ir_field { IR_F_IFNAME, IR_F_IP4, IR_F_IP6, IR_F_PROTO, IR_F_PORT };
 int ir_key_fields(enum ir_key k, enum ir_field out[IR_MAX_FIELDS]); /* returns count */
 size_t ir_field_len(enum ir_field f); /* 16, 4, 16, 1, 2 */
+
+/* Where each field of a tuple key (IR_KEY_IP*_PORTS/NOPORT/DPORT/PROTO) comes
+ * from in the packet: an IR_F_PORT field is th sport or th dport, an address
+ * field ip(6) saddr or daddr.  Returns the count (0 for other keys). */
+enum ir_pkt_field { IR_P_SADDR, IR_P_DADDR, IR_P_L4PROTO, IR_P_SPORT, IR_P_DPORT };
+int ir_key_exprs(enum ir_key k, enum ir_pkt_field out[IR_MAX_FIELDS]);
+int ir_key_family(enum ir_key k); /* 4 or 6 for tuple and address keys, 0 otherwise */
+bool ir_key_is_tuple(enum ir_key k);
 
 /* One field value range, network byte order, ir_field_len() bytes used.
  * Non-interval keys (IFNAME) use lo only. */
@@ -84,7 +100,7 @@ enum ir_match_kind {
 	IR_M_ICMP6_TYPE,   /* icmpv6 type lo-hi (1 byte at transport offset 0) */
 	IR_M_SADDR_SET,    /* ip(6) saddr @set               : u.set */
 	IR_M_DPORT_SET,    /* th dport @set */
-	IR_M_TUPLE_SET,    /* lookup of the set's key (IR_KEY_IP*_PORTS/NOPORT) built from the packet */
+	IR_M_TUPLE_SET,    /* lookup of the set's key (a tuple key, ir_key_exprs()) built from the packet */
 	IR_M_IFNAME_VMAP,  /* iifname/oifname vmap @set (per table mode); ends the rule */
 };
 

@@ -1,7 +1,8 @@
 /* box.h - axis-aligned boxes over big-endian byte fields, and interval sets.
  *
  * A permission of a (priority, policy) bucket is one box in the key space of
- * its set (saddr . proto . sport . daddr . dport, or saddr . daddr . proto).
+ * its set (saddr . proto . sport . daddr . dport, saddr . daddr . proto, or
+ * the short saddr . proto . dport and saddr . proto).
  * The kernel's concatenated interval sets refuse elements whose start or end
  * point lies inside another element, so a bucket's boxes are made disjoint. */
 #ifndef SGD_COMPILE_BOX_H

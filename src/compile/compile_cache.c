@@ -26,6 +26,7 @@ struct cached_input {
 struct cset_entry {
 	char gid[SG_ID_LEN];
 	int prio, pol, which;
+	enum ir_key key;           /* the set's shape: its boxes' layout */
 	unsigned long gen;         /* last compile that used it */
 	struct cached_input *in;
 	size_t nin, capin;
@@ -108,7 +109,7 @@ static size_t key_hash(const struct cset_key *k)
 
 static bool key_match(const struct cset_entry *e, const struct cset_key *k)
 {
-	return e->prio == k->prio && e->pol == (int)k->pol && e->which == k->which &&
+	return e->prio == k->prio && e->pol == (int)k->pol && e->which == k->which && e->key == k->key &&
 	       strcmp(e->gid, k->gid) == 0;
 }
 
@@ -127,7 +128,9 @@ static void maybe_grow(struct sg_compile_cache *c)
 		struct cset_entry *e = c->slots[i], *next;
 
 		for (; e; e = next) {
-			struct cset_key k = { .gid = e->gid, .prio = e->prio, .pol = e->pol, .which = e->which };
+			struct cset_key k = {
+				.gid = e->gid, .prio = e->prio, .pol = e->pol, .which = e->which, .key = e->key,
+			};
 			size_t h = key_hash(&k) % nslots;
 
 			next = e->next;
@@ -157,6 +160,7 @@ static struct cset_entry *entry_get(struct sg_compile_cache *c, const struct cse
 	e->prio = k->prio;
 	e->pol = k->pol;
 	e->which = k->which;
+	e->key = k->key;
 	e->next = c->slots[h];
 	c->slots[h] = e;
 	c->n++;

@@ -1,9 +1,17 @@
 /* compile_group.c - the (priority, policy) bucket chains of one group.
  *
  * CIDR-sourced permissions become elements of up to four concatenated
- * interval sets per bucket (c4p/c4n/c6p/c6n), made disjoint in creation
- * order; everything else (prefix-list, group and port-list rules) becomes one
- * ordinary rule per permission and family. */
+ * interval sets per bucket (IPv4/IPv6, with/without ports), made disjoint in
+ * creation order; everything else (prefix-list, group and port-list rules)
+ * becomes one ordinary rule per permission and family.
+ *
+ * Each of the four sets takes one of two key shapes: the full one
+ * (c4p: saddr . l4proto . sport . daddr . dport, c4n: saddr . daddr .
+ * l4proto) when some element narrows sport or daddr (SourcePortRange,
+ * DestCidrIp), else the short one (c4q: saddr . l4proto . dport, c4m: saddr
+ * . l4proto), which the kernel looks up in fewer steps.  The two shapes have
+ * different names, so a change of shape is an ordinary diff: one set
+ * deleted, the other added, the bucket chain's lookup rule replaced. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +24,13 @@
 enum { C4P, C4N, C6P, C6N, NCSETS };
 _Static_assert(NCSETS == CSET_COUNT, "compile_internal.h counts the CIDR sets");
 
+/* The full key of each set, and the short one it takes when no element
+ * narrows the fields the short one leaves out. */
 static const enum ir_key cset_key[NCSETS] = {
 	IR_KEY_IP4_PORTS, IR_KEY_IP4_NOPORT, IR_KEY_IP6_PORTS, IR_KEY_IP6_NOPORT,
+};
+static const enum ir_key cset_short[NCSETS] = {
+	IR_KEY_IP4_DPORT, IR_KEY_IP4_PROTO, IR_KEY_IP6_DPORT, IR_KEY_IP6_PROTO,
 };
 
 struct bucket {
@@ -29,6 +42,7 @@ struct bucket {
 	struct cset_inputs in[NCSETS];    /* boxes per set, in bucket order */
 	struct piece_list scratch[NCSETS]; /* pieces when there is no cache */
 	const struct piece_list *pieces[NCSETS];
+	enum ir_key key[NCSETS];          /* each set's shape, once resolved */
 	struct ir_chain tmp; /* per-permission rules, moved into the chain at the end */
 };
 
@@ -282,20 +296,40 @@ static int add_rule(struct bucket *b, const struct sg_rule *r)
 	return 0;
 }
 
+/* c4p/c4n/c4q/c4m (c6…): the shape is in the name (render.c reads it). */
 static void cset_name(char *buf, int which, const struct bucket *b)
 {
-	snprintf(buf, IR_NAME_LEN, "c%c%c-%s-p%d-%c", which < C6P ? '4' : '6',
-		 which % 2 == 0 ? 'p' : 'n', b->g->id, b->prio, b->pol == SG_POLICY_DROP ? 'd' : 'a');
+	char shape;
+
+	switch (b->key[which]) {
+	case IR_KEY_IP4_NOPORT:
+	case IR_KEY_IP6_NOPORT:
+		shape = 'n';
+		break;
+	case IR_KEY_IP4_DPORT:
+	case IR_KEY_IP6_DPORT:
+		shape = 'q';
+		break;
+	case IR_KEY_IP4_PROTO:
+	case IR_KEY_IP6_PROTO:
+		shape = 'm';
+		break;
+	default:
+		shape = 'p';
+		break;
+	}
+	snprintf(buf, IR_NAME_LEN, "c%c%c-%s-p%d-%c", which < C6P ? '4' : '6', shape, b->g->id, b->prio,
+		 b->pol == SG_POLICY_DROP ? 'd' : 'a');
 }
 
-static int emit_cset(struct ir_table *t, const char *name, int which, const struct piece_list *pl)
+static int emit_cset(struct ir_table *t, const char *name, enum ir_key key, const struct piece_list *pl)
 {
-	struct ir_set *s = ir_set_add(t, name, cset_key[which]);
+	struct ir_set *s = ir_set_add(t, name, key);
 	struct box_shape sh;
 
 	if (!s || ir_set_reserve(s, pl->n))
 		return -ENOMEM;
-	box_shape_of(cset_key[which], &sh);
+	box_shape_of(key, &sh);
 	for (size_t i = 0; i < pl->n; i++) {
 		struct ir_elem *e = ir_elem_add(s);
 
@@ -322,7 +356,7 @@ static int emit_bucket(struct bucket *b, struct ir_table *t, bool *used)
 			continue;
 		any = true;
 		cset_name(name, w, b);
-		rc = emit_cset(t, name, w, b->pieces[w]);
+		rc = emit_cset(t, name, b->key[w], b->pieces[w]);
 		if (rc)
 			return rc;
 	}
@@ -402,12 +436,57 @@ static int rule_qcmp(const void *pa, const void *pb)
 	return 0;
 }
 
-/* The pieces of each set of b, from its inputs (and the cache). */
+/* True when no input of set w narrows a field its short key leaves out:
+ * sport and daddr of a ports set, daddr of a port-less one. */
+static bool inputs_fit_short(const struct cset_inputs *in, int w)
+{
+	size_t alen = w < C6P ? 4 : 16;
+	bool ports = w == C4P || w == C6P;
+
+	for (size_t i = 0; i < in->n; i++) {
+		const struct box *bx = &in->v[i].b;
+
+		if (ports && (!range_is_full(&bx->d[2], 2) || !range_is_full(&bx->d[3], alen)))
+			return false;
+		if (!ports && !range_is_full(&bx->d[1], alen))
+			return false;
+	}
+	return true;
+}
+
+/* Rewrite full-shape boxes as short ones: (saddr, l4proto, sport, daddr,
+ * dport) -> (saddr, l4proto, dport); (saddr, daddr, l4proto) -> (saddr,
+ * l4proto).  Unused dimensions are zeroed: the cache compares with memcmp. */
+static void inputs_shorten(struct cset_inputs *in, int w)
+{
+	bool ports = w == C4P || w == C6P;
+
+	for (size_t i = 0; i < in->n; i++) {
+		struct box *bx = &in->v[i].b;
+
+		if (ports) {
+			bx->d[2] = bx->d[4];
+			memset(&bx->d[3], 0, 2 * sizeof(bx->d[3]));
+		} else {
+			bx->d[1] = bx->d[2];
+			memset(&bx->d[2], 0, sizeof(bx->d[2]));
+		}
+	}
+}
+
+/* The shape and the pieces of each set of b, from its inputs (and the cache). */
 static int resolve_pieces(struct bucket *b)
 {
 	for (int w = 0; w < NCSETS; w++) {
-		struct cset_key k = {
-			.gid = b->g->id, .prio = b->prio, .pol = b->pol, .which = w, .key = cset_key[w],
+		struct cset_key k;
+
+		b->key[w] = cset_key[w];
+		if (inputs_fit_short(&b->in[w], w)) {
+			inputs_shorten(&b->in[w], w);
+			b->key[w] = cset_short[w];
+		}
+		k = (struct cset_key){
+			.gid = b->g->id, .prio = b->prio, .pol = b->pol, .which = w, .key = b->key[w],
 		};
 		int rc = cset_pieces(b->cache, &k, &b->in[w], &b->scratch[w], &b->pieces[w]);
 

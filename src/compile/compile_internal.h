@@ -34,7 +34,8 @@ int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_
 int compile_model(const struct sg_model *m, enum ir_mode mode, struct ir_table *out,
 		  struct sg_compile_cache *cache);
 
-/* A bucket has up to four CIDR sets (c4p, c4n, c6p, c6n). */
+/* A bucket has up to four CIDR sets: IPv4/IPv6 with/without ports, each in
+ * its full or short key shape (c4p|c4q, c4n|c4m, c6p|c6q, c6n|c6m). */
 #define CSET_COUNT 4
 
 /* The boxes a bucket's CIDR rules put into one of its sets, in bucket
@@ -55,7 +56,8 @@ struct cset_key {
 	int prio;
 	enum sg_policy pol;
 	int which;          /* 0..CSET_COUNT-1 */
-	enum ir_key key;    /* the set's key: the boxes' shape */
+	enum ir_key key;    /* the set's key: the boxes' shape (part of the identity:
+			     * a set that changes shape starts over) */
 };
 
 /* compile_cache.c: the disjoint pieces of the inputs in, in *out.  Without a

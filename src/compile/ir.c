@@ -76,8 +76,82 @@ int ir_key_fields(enum ir_key k, enum ir_field out[IR_MAX_FIELDS])
 		out[2] = IR_F_PROTO;
 		return 3;
 	}
+	case IR_KEY_IP4_DPORT:
+	case IR_KEY_IP6_DPORT:
+		out[0] = k == IR_KEY_IP4_DPORT ? IR_F_IP4 : IR_F_IP6;
+		out[1] = IR_F_PROTO;
+		out[2] = IR_F_PORT;
+		return 3;
+	case IR_KEY_IP4_PROTO:
+	case IR_KEY_IP6_PROTO:
+		out[0] = k == IR_KEY_IP4_PROTO ? IR_F_IP4 : IR_F_IP6;
+		out[1] = IR_F_PROTO;
+		return 2;
 	}
 	return 0;
+}
+
+int ir_key_exprs(enum ir_key k, enum ir_pkt_field out[IR_MAX_FIELDS])
+{
+	static const enum ir_pkt_field ports[] = { IR_P_SADDR, IR_P_L4PROTO, IR_P_SPORT, IR_P_DADDR, IR_P_DPORT };
+	static const enum ir_pkt_field noport[] = { IR_P_SADDR, IR_P_DADDR, IR_P_L4PROTO };
+	static const enum ir_pkt_field dport[] = { IR_P_SADDR, IR_P_L4PROTO, IR_P_DPORT };
+	const enum ir_pkt_field *v;
+	int n;
+
+	switch (k) {
+	case IR_KEY_IP4_PORTS:
+	case IR_KEY_IP6_PORTS:
+		v = ports;
+		n = 5;
+		break;
+	case IR_KEY_IP4_NOPORT:
+	case IR_KEY_IP6_NOPORT:
+		v = noport;
+		n = 3;
+		break;
+	case IR_KEY_IP4_DPORT:
+	case IR_KEY_IP6_DPORT:
+		v = dport;
+		n = 3;
+		break;
+	case IR_KEY_IP4_PROTO:
+	case IR_KEY_IP6_PROTO:
+		v = dport; /* saddr . l4proto: the first two */
+		n = 2;
+		break;
+	default:
+		return 0;
+	}
+	memcpy(out, v, (size_t)n * sizeof(*v));
+	return n;
+}
+
+int ir_key_family(enum ir_key k)
+{
+	switch (k) {
+	case IR_KEY_IP4:
+	case IR_KEY_IP4_PORTS:
+	case IR_KEY_IP4_NOPORT:
+	case IR_KEY_IP4_DPORT:
+	case IR_KEY_IP4_PROTO:
+		return 4;
+	case IR_KEY_IP6:
+	case IR_KEY_IP6_PORTS:
+	case IR_KEY_IP6_NOPORT:
+	case IR_KEY_IP6_DPORT:
+	case IR_KEY_IP6_PROTO:
+		return 6;
+	default:
+		return 0;
+	}
+}
+
+bool ir_key_is_tuple(enum ir_key k)
+{
+	enum ir_pkt_field f[IR_MAX_FIELDS];
+
+	return ir_key_exprs(k, f) > 0;
 }
 
 size_t ir_field_len(enum ir_field f)

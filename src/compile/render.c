@@ -243,17 +243,55 @@ static void put_ct_state(FILE *f, uint32_t st)
 	}
 }
 
-static void put_tuple(FILE *f, const struct ir_table *t, const struct ir_match *m)
+/* The set's key, or without the table the shape its name says (c4p, c4n,
+ * c4q, c4m, see compile_group.c). */
+static enum ir_key tuple_key(const struct ir_table *t, const struct ir_match *m)
 {
 	const struct ir_set *s = t ? ir_set_find(t, m->set) : NULL;
-	const char *ip = ip_kw(m->family);
-	bool ports = s ? s->key == IR_KEY_IP4_PORTS || s->key == IR_KEY_IP6_PORTS
-		       : strncmp(m->set + 2, "p", 1) == 0;
+	bool v6 = m->family == 6;
 
-	if (ports)
-		fprintf(f, "%s saddr . meta l4proto . th sport . %s daddr . th dport @%s", ip, ip, m->set);
-	else
-		fprintf(f, "%s saddr . %s daddr . meta l4proto @%s", ip, ip, m->set);
+	if (s)
+		return s->key;
+	switch (m->set[2]) {
+	case 'n':
+		return v6 ? IR_KEY_IP6_NOPORT : IR_KEY_IP4_NOPORT;
+	case 'q':
+		return v6 ? IR_KEY_IP6_DPORT : IR_KEY_IP4_DPORT;
+	case 'm':
+		return v6 ? IR_KEY_IP6_PROTO : IR_KEY_IP4_PROTO;
+	default:
+		return v6 ? IR_KEY_IP6_PORTS : IR_KEY_IP4_PORTS;
+	}
+}
+
+static void put_tuple(FILE *f, const struct ir_table *t, const struct ir_match *m)
+{
+	enum ir_pkt_field px[IR_MAX_FIELDS];
+	int n = ir_key_exprs(tuple_key(t, m), px);
+	const char *ip = ip_kw(m->family);
+
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputs(" . ", f);
+		switch (px[i]) {
+		case IR_P_SADDR:
+			fprintf(f, "%s saddr", ip);
+			break;
+		case IR_P_DADDR:
+			fprintf(f, "%s daddr", ip);
+			break;
+		case IR_P_L4PROTO:
+			fputs("meta l4proto", f);
+			break;
+		case IR_P_SPORT:
+			fputs("th sport", f);
+			break;
+		case IR_P_DPORT:
+			fputs("th dport", f);
+			break;
+		}
+	}
+	fprintf(f, " @%s", m->set);
 }
 
 static void put_match(FILE *f, const struct ir_table *t, const struct ir_match *m)

@@ -201,15 +201,18 @@ static void lookup(struct rb *b, uint32_t sreg, const char *set, bool vmap)
 	add(b, e);
 }
 
-/* ip saddr . meta l4proto . th sport . ip daddr . th dport @set
- * ip saddr . ip daddr . meta l4proto @set
- * Each field in its own 32-bit registers from NFT_REG32_00 on, in key order. */
+/* The set's key built from the packet (ir_key_exprs(): e.g. ip saddr .
+ * meta l4proto . th sport . ip daddr . th dport, or ip saddr . meta l4proto
+ * . th dport), then a lookup.  Each field in its own 32-bit registers from
+ * NFT_REG32_00 on, in key order. */
 static void tuple_lookup(struct rb *b, const struct ir_match *m)
 {
-	static const enum src ports[] = { S_SADDR, S_L4PROTO, S_SPORT, S_DADDR, S_DPORT };
-	static const enum src noport[] = { S_SADDR, S_DADDR, S_L4PROTO };
+	static const enum src of[] = {
+		[IR_P_SADDR] = S_SADDR, [IR_P_DADDR] = S_DADDR, [IR_P_L4PROTO] = S_L4PROTO,
+		[IR_P_SPORT] = S_SPORT, [IR_P_DPORT] = S_DPORT,
+	};
 	const struct ir_set *s = b->nb->t ? ir_set_find(b->nb->t, m->set) : NULL;
-	const enum src *src;
+	enum ir_pkt_field px[IR_MAX_FIELDS];
 	uint32_t reg = NFT_REG32_00;
 	int n, family;
 
@@ -217,24 +220,14 @@ static void tuple_lookup(struct rb *b, const struct ir_match *m)
 		b->err = b->err ? b->err : -ENOENT;
 		return;
 	}
-	switch (s->key) {
-	case IR_KEY_IP4_PORTS:
-	case IR_KEY_IP6_PORTS:
-		src = ports;
-		n = 5;
-		break;
-	case IR_KEY_IP4_NOPORT:
-	case IR_KEY_IP6_NOPORT:
-		src = noport;
-		n = 3;
-		break;
-	default:
+	n = ir_key_exprs(s->key, px);
+	if (!n) {
 		b->err = b->err ? b->err : -EINVAL;
 		return;
 	}
-	family = (s->key == IR_KEY_IP6_PORTS || s->key == IR_KEY_IP6_NOPORT) ? 6 : 4;
+	family = ir_key_family(s->key);
 	for (int i = 0; i < n; i++) {
-		uint32_t len = load(b, src[i], family, reg);
+		uint32_t len = load(b, of[px[i]], family, reg);
 
 		reg += (len + 3) / 4;
 	}

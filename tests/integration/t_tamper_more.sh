@@ -103,7 +103,7 @@ del_first_elem() { # SET
 	[ -n "$cmd" ] || { echo "no element in $1" >&2; return 1; }
 	njson "$cmd"
 }
-del_rule_elem() { del_first_elem "$(set_names | grep '^c4p-' | head -n1)"; }
+del_rule_elem() { del_first_elem "$(set_names | grep -E '^c4[pq]-' | head -n1)"; }
 del_nics_elem() { del_first_elem nics; }
 del_member_elem() { del_first_elem "m4-$B"; }
 del_pl_elem() { del_first_elem "$PL"; }
@@ -206,10 +206,10 @@ authorize "$A" SourceCidrIp=203.0.113.0/24 IpProtocol=TCP PortRange=7000/7000
 expect_pass tcp 203.0.113.5 "$H" - 7000
 del_7000() { # the very element the revoke below removes
 	local s cmd
-	s=$(set_names | grep '^c4p-' | head -n1)
+	s=$(set_names | grep -E '^c4[pq]-' | head -n1)
 	cmd=$(table_json | jq -c --arg s "$s" '.nftables[] | .set? // empty | select(.name == $s)
 		| {delete: {element: {family: "inet", table: "sgd", name: $s,
-			elem: [.elem[] | .elem.val | select(.concat[4] == 7000)]}}}')
+			elem: [.elem[] | .elem.val | select(.concat[-1] == 7000)]}}}')
 	njson "$cmd"
 }
 race "revoke racing the deletion of its element" del_7000 revoke-security-group "$A" \

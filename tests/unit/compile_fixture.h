@@ -269,16 +269,39 @@ static inline bool fx_elem_has(enum ir_key k, const struct ir_elem *e, const str
 	return true;
 }
 
+/* p (in the full layout of fx_pt5 / fx_pt3) projected onto key k: the short
+ * keys leave out sport and daddr. */
+static inline struct fx_point fx_pt_for(enum ir_key k, const struct fx_point *p)
+{
+	struct fx_point q = *p;
+
+	switch (k) {
+	case IR_KEY_IP4_DPORT:
+	case IR_KEY_IP6_DPORT: /* saddr . proto . dport */
+		q.f[2] = p->f[4];
+		break;
+	case IR_KEY_IP4_PROTO:
+	case IR_KEY_IP6_PROTO: /* saddr . proto */
+		q.f[1] = p->f[2];
+		break;
+	default:
+		break;
+	}
+	return q;
+}
+
 /* How many elements of set `name` contain p (0 when the set is absent). */
 static inline int fx_hits(const struct ir_table *t, const char *name, const struct fx_point *p)
 {
 	const struct ir_set *s = ir_set_find(t, name);
+	struct fx_point q;
 	int n = 0;
 
 	if (!s)
 		return 0;
+	q = fx_pt_for(s->key, p);
 	for (size_t i = 0; i < s->nelems; i++)
-		n += fx_elem_has(s->key, &s->elems[i], p);
+		n += fx_elem_has(s->key, &s->elems[i], &q);
 	return n;
 }
 

@@ -41,35 +41,31 @@ static inline bool ev_in(const uint8_t *v, const struct ir_range *r, size_t len)
 	return memcmp(v, r->lo, len) >= 0 && memcmp(v, r->hi, len) <= 0;
 }
 
-/* The packet's value of field i of key k, in out (network order). */
+/* The packet's value of field i of key k, in out (network order): the
+ * packet expression of each field comes from ir_key_exprs(), as in nft/. */
 static inline void ev_key_field(const struct ev_pkt *p, enum ir_key k, int i, uint8_t out[16])
 {
+	enum ir_pkt_field px[IR_MAX_FIELDS];
+	int n = ir_key_exprs(k, px);
 	memset(out, 0, 16);
 	size_t al = ev_alen(p->family);
-	switch (k) {
-	case IR_KEY_IP4_PORTS:
-	case IR_KEY_IP6_PORTS:
-		if (i == 0)
-			memcpy(out, p->saddr, al);
-		else if (i == 1)
-			out[0] = p->proto;
-		else if (i == 2)
-			ev_be16(out, p->sport);
-		else if (i == 3)
-			memcpy(out, p->daddr, al);
-		else
-			ev_be16(out, p->dport);
+	if (i >= n)
 		return;
-	case IR_KEY_IP4_NOPORT:
-	case IR_KEY_IP6_NOPORT:
-		if (i == 0)
-			memcpy(out, p->saddr, al);
-		else if (i == 1)
-			memcpy(out, p->daddr, al);
-		else
-			out[0] = p->proto;
+	switch (px[i]) {
+	case IR_P_SADDR:
+		memcpy(out, p->saddr, al);
 		return;
-	default:
+	case IR_P_DADDR:
+		memcpy(out, p->daddr, al);
+		return;
+	case IR_P_L4PROTO:
+		out[0] = p->proto;
+		return;
+	case IR_P_SPORT:
+		ev_be16(out, p->sport);
+		return;
+	case IR_P_DPORT:
+		ev_be16(out, p->dport);
 		return;
 	}
 }
@@ -153,7 +149,7 @@ static inline bool ev_match(const struct ir_table *t, const struct ir_match *m, 
 			*bad = true;
 			return false;
 		}
-		if ((s->key == IR_KEY_IP4_PORTS || s->key == IR_KEY_IP4_NOPORT) != (p->family == 4))
+		if (!ir_key_is_tuple(s->key) || ir_key_family(s->key) != p->family)
 			*bad = true;
 		return ev_set_has_tuple(s, p);
 	case IR_M_IFNAME_VMAP:

@@ -17,10 +17,10 @@ static void test_spec_example_cidr(void **state)
 	txt = fx_render(&t);
 	assert_string_equal(txt,
 		"table inet sgd {\n"
-		"\tset c4p-sg-bp67acfmxazb4p-p1-a {\n"
-		"\t\ttype ipv4_addr . inet_proto . inet_service . ipv4_addr . inet_service\n"
+		"\tset c4q-sg-bp67acfmxazb4p-p1-a {\n"
+		"\t\ttype ipv4_addr . inet_proto . inet_service\n"
 		"\t\tflags interval\n"
-		"\t\telements = { 10.0.0.0/8 . tcp . 0-65535 . 0.0.0.0/0 . 22 comment \"sgr-1\" }\n"
+		"\t\telements = { 10.0.0.0/8 . tcp . 22 comment \"sgr-1\" }\n"
 		"\t}\n"
 		"\n"
 		"\tset m4-sg-bp67acfmxazb4p {\n"
@@ -45,7 +45,7 @@ static void test_spec_example_cidr(void **state)
 		"\t}\n"
 		"\n"
 		"\tchain g-sg-bp67acfmxazb4p-p1-accept {\n"
-		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th sport . ip daddr . th dport @c4p-sg-bp67acfmxazb4p-p1-a accept\n"
+		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-bp67acfmxazb4p-p1-a accept\n"
 		"\t}\n"
 		"\n"
 		"\tchain nic-eni-1 {\n"
@@ -138,7 +138,7 @@ static void test_priority_and_drop_first(void **state)
 				    "counter drop comment \"default drop\"\n"));
 	free(txt);
 	/* two accept rules of one bucket share one set and one lookup */
-	assert_int_equal(ir_set_find(&t, "c4p-sg-a-p10-a")->nelems, 2);
+	assert_int_equal(ir_set_find(&t, "c4q-sg-a-p10-a")->nelems, 2);
 	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-accept")->nrules, 1);
 	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-drop")->rules[0].verdict.kind, IR_V_DROP);
 	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-accept")->rules[0].verdict.kind, IR_V_ACCEPT);
@@ -232,33 +232,38 @@ static void test_portless_protocols(void **state)
 	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "2001:db8:1::/48", .proto = SG_PROTO_ICMP });
 	fx_compile(&m, IR_MODE_HOST, &t);
 	assert_null(ir_set_find(&t, "c4p-sg-a-p1-a"));
-	assert_int_equal(ir_set_find(&t, "c4n-sg-a-p1-a")->nelems, 5);
+	assert_null(ir_set_find(&t, "c4q-sg-a-p1-a"));
+	assert_null(ir_set_find(&t, "c4n-sg-a-p1-a")); /* no DestCidrIp: the short key */
+	assert_int_equal(ir_set_find(&t, "c4m-sg-a-p1-a")->key, IR_KEY_IP4_PROTO);
+	assert_int_equal(ir_set_find(&t, "c4m-sg-a-p1-a")->nelems, 5);
 	p = fx_pt3("198.51.100.1", "192.0.2.1", 1);
-	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	assert_int_equal(fx_hits(&t, "c4m-sg-a-p1-a", &p), 1);
 	p = fx_pt3("198.51.100.1", "192.0.2.1", 6);
-	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 0);
+	assert_int_equal(fx_hits(&t, "c4m-sg-a-p1-a", &p), 0);
 	p = fx_pt3("198.51.100.17", "192.0.2.1", 47);
-	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	assert_int_equal(fx_hits(&t, "c4m-sg-a-p1-a", &p), 1);
 	for (unsigned proto = 0; proto < 256; proto += 51) {
 		p = fx_pt3("198.51.100.40", "192.0.2.1", proto);
-		assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+		assert_int_equal(fx_hits(&t, "c4m-sg-a-p1-a", &p), 1);
 	}
 	p = fx_pt3("198.51.100.50", "192.0.2.1", 132);
-	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	assert_int_equal(fx_hits(&t, "c4m-sg-a-p1-a", &p), 1);
 	p = fx_pt3("198.51.100.50", "192.0.2.1", 133);
-	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 0);
+	assert_int_equal(fx_hits(&t, "c4m-sg-a-p1-a", &p), 0);
 	p = fx_pt3("198.51.100.70", "192.0.2.1", 0);
-	assert_int_equal(fx_hits(&t, "c4n-sg-a-p1-a", &p), 1);
+	assert_int_equal(fx_hits(&t, "c4m-sg-a-p1-a", &p), 1);
 	/* ICMP in an IPv6 rule is ICMPv6 */
 	p = fx_pt3("2001:db8:1::5", "2001:db8::1", 58);
-	assert_int_equal(fx_hits(&t, "c6n-sg-a-p1-a", &p), 1);
+	assert_int_equal(fx_hits(&t, "c6m-sg-a-p1-a", &p), 1);
 	p = fx_pt3("2001:db8:1::5", "2001:db8::1", 1);
-	assert_int_equal(fx_hits(&t, "c6n-sg-a-p1-a", &p), 0);
+	assert_int_equal(fx_hits(&t, "c6m-sg-a-p1-a", &p), 0);
 	ir_table_free(&t);
 	sg_model_free(&m);
 }
 
-/* DestCidrIp and SourcePortRange narrow the element; IPv6 uses c6p. */
+/* DestCidrIp and SourcePortRange narrow the element and need the full key
+ * (c4p); the IPv6 set of the same bucket has neither and keeps the short one
+ * (c6q). */
 static void test_quintuple_and_ipv6(void **state)
 {
 	struct sg_model m;
@@ -283,10 +288,12 @@ static void test_quintuple_and_ipv6(void **state)
 	p = fx_pt5("198.51.100.9", 17, 1500, "192.0.2.1", 91);
 	assert_int_equal(fx_hits(&t, "c4p-sg-a-p1-a", &p), 0);
 	p = fx_pt5("2001:db8:5:ffff::1", 6, 40000, "2001:db8::1", 443);
-	assert_int_equal(fx_hits(&t, "c6p-sg-a-p1-a", &p), 1);
+	assert_int_equal(fx_hits(&t, "c6q-sg-a-p1-a", &p), 1);
 	p = fx_pt5("2001:db8:6::1", 6, 40000, "2001:db8::1", 443);
-	assert_int_equal(fx_hits(&t, "c6p-sg-a-p1-a", &p), 0);
-	assert_int_equal(ir_set_find(&t, "c6p-sg-a-p1-a")->key, IR_KEY_IP6_PORTS);
+	assert_int_equal(fx_hits(&t, "c6q-sg-a-p1-a", &p), 0);
+	assert_int_equal(ir_set_find(&t, "c6q-sg-a-p1-a")->key, IR_KEY_IP6_DPORT);
+	assert_int_equal(ir_set_find(&t, "c4p-sg-a-p1-a")->key, IR_KEY_IP4_PORTS);
+	assert_null(ir_set_find(&t, "c6p-sg-a-p1-a"));
 	assert_int_equal(ir_chain_find(&t, "g-sg-a-p1-accept")->nrules, 2);
 	ir_table_free(&t);
 	sg_model_free(&m);

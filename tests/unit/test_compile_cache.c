@@ -320,6 +320,41 @@ static void test_append_reuses(void **state)
 	free_world(&w);
 }
 
+/* A bucket whose set changes key shape (a DestCidrIp rule arrives, then
+ * leaves) compiles the same with the cache as without: the shape is part of
+ * the cached set's identity. */
+static void test_shape_switch(void **state)
+{
+	struct world w;
+	struct ir_table t;
+	char cidr[32], id[SG_ID_LEN];
+
+	setup_world(&w);
+	for (int i = 0; i < 50; i++) {
+		snprintf(cidr, sizeof(cidr), "10.0.%d.0/24", i);
+		snprintf(id, sizeof(id), "sgr-s-%d", i);
+		fx_rule(&w.m, "sg-a", (struct fx_perm){ .id = id, .cidr = cidr, .ports = "22/22" });
+	}
+	check_same(&w, IR_MODE_HOST, 0);
+	fx_rule(&w.m, "sg-a", (struct fx_perm){ .id = "sgr-q", .cidr = "10.0.0.0/8", .dst = "192.0.2.10",
+						.ports = "22/22" });
+	check_same(&w, IR_MODE_HOST, 1);
+	fx_compile(&w.m, IR_MODE_HOST, &t);
+	assert_non_null(ir_set_find(&t, "c4p-sg-a-p1-a"));
+	assert_null(ir_set_find(&t, "c4q-sg-a-p1-a"));
+	ir_table_free(&t);
+	fx_rule_del(&w.m, "sg-a", "sgr-q");
+	check_same(&w, IR_MODE_HOST, 2);
+	fx_compile(&w.m, IR_MODE_HOST, &t);
+	assert_null(ir_set_find(&t, "c4p-sg-a-p1-a"));
+	assert_int_equal(ir_set_find(&t, "c4q-sg-a-p1-a")->nelems, 50);
+	ir_table_free(&t);
+	fx_rule(&w.m, "sg-a", (struct fx_perm){ .id = "sgr-s", .cidr = "10.0.0.0/8", .sports = "1000/2000",
+						.ports = "22/22" });
+	check_same(&w, IR_MODE_HOST, 3);
+	free_world(&w);
+}
+
 /* The cache's content never changes the result: one cache used for two
  * unrelated models in turn, and a NULL cache. */
 static void test_cache_is_only_speed(void **state)
@@ -363,6 +398,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_sequence),
 		cmocka_unit_test(test_append_reuses),
+		cmocka_unit_test(test_shape_switch),
 		cmocka_unit_test(test_cache_is_only_speed),
 	};
 

@@ -129,7 +129,7 @@ static size_t add_one_rule_diff(int n)
 	diff(&before, &after, &ch);
 	size = ch.n;
 	assert_int_equal(count(&ch, IR_CH_ADD_ELEM), ch.n);
-	assert_string_equal(ch.v[0].set->name, "c4p-sg-0-p1-a");
+	assert_string_equal(ch.v[0].set->name, "c4q-sg-0-p1-a");
 	assert_string_equal(ch.v[0].elem->comment, "sgr-new");
 	ir_changes_free(&ch);
 	ir_table_free(&before);
@@ -184,7 +184,7 @@ static void test_new_and_removed_bucket(void **state)
 	diff(&before, &after, &ch);
 	txt = ir_changes_render(&ch);
 	assert_string_equal(txt,
-		"add set c4n-sg-b-p50-d (1 elements)\n"
+		"add set c4m-sg-b-p50-d (1 elements)\n"
 		"add chain g-sg-b-p50-drop\n"
 		"replace rules g-sg-b-p50-drop (1 rules)\n"
 		"replace rules nic-eni-1 (11 rules)\n");
@@ -196,7 +196,57 @@ static void test_new_and_removed_bucket(void **state)
 	assert_string_equal(txt,
 		"replace rules nic-eni-1 (10 rules)\n"
 		"delete chain g-sg-b-p50-drop\n"
-		"delete set c4n-sg-b-p50-d\n");
+		"delete set c4m-sg-b-p50-d\n");
+	free(txt);
+	ir_changes_free(&ch);
+	ir_table_free(&before);
+	ir_table_free(&after);
+	sg_model_free(&m);
+}
+
+/* A DestCidrIp rule arriving in a bucket whose set had the short key moves
+ * the bucket to the full key: the short set is deleted, the full one added
+ * with all elements, the bucket chain's lookup replaced, in one change list;
+ * revoking it goes back. */
+static void test_key_shape_switch(void **state)
+{
+	struct sg_model m;
+	struct ir_table before, after;
+	struct ir_changes ch;
+	char *txt;
+
+	base_model(&m);
+	fx_compile(&m, IR_MODE_HOST, &before);
+	assert_int_equal(ir_set_find(&before, "c4q-sg-a-p1-a")->key, IR_KEY_IP4_DPORT);
+	fx_rule(&m, "sg-a", (struct fx_perm){ .id = "quint", .cidr = "203.0.113.0/24", .dst = "192.0.2.1",
+					      .ports = "80/80" });
+	fx_compile(&m, IR_MODE_HOST, &after);
+	assert_null(ir_set_find(&after, "c4q-sg-a-p1-a"));
+	assert_int_equal(ir_set_find(&after, "c4p-sg-a-p1-a")->key, IR_KEY_IP4_PORTS);
+	diff(&before, &after, &ch);
+	txt = ir_changes_render(&ch);
+	assert_string_equal(txt,
+		"add set c4p-sg-a-p1-a (2 elements)\n"
+		"replace rules g-sg-a-p1-accept (1 rules)\n"
+		"delete set c4q-sg-a-p1-a\n");
+	free(txt);
+	ir_changes_free(&ch);
+	txt = fx_chain_text(&after, "g-sg-a-p1-accept");
+	assert_non_null(strstr(txt, "ip saddr . meta l4proto . th sport . ip daddr . th dport @c4p-sg-a-p1-a accept"));
+	free(txt);
+
+	fx_rule_del(&m, "sg-a", "quint");
+	ir_table_free(&before);
+	fx_compile(&m, IR_MODE_HOST, &before);
+	diff(&after, &before, &ch);
+	txt = ir_changes_render(&ch);
+	assert_string_equal(txt,
+		"add set c4q-sg-a-p1-a (1 elements)\n"
+		"replace rules g-sg-a-p1-accept (1 rules)\n"
+		"delete set c4p-sg-a-p1-a\n");
+	free(txt);
+	txt = fx_chain_text(&before, "g-sg-a-p1-accept");
+	assert_non_null(strstr(txt, "ip saddr . meta l4proto . th dport @c4q-sg-a-p1-a accept"));
 	free(txt);
 	ir_changes_free(&ch);
 	ir_table_free(&before);
@@ -340,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_add_rule_size_independent),
 		cmocka_unit_test(test_revoke_rule),
 		cmocka_unit_test(test_new_and_removed_bucket),
+		cmocka_unit_test(test_key_shape_switch),
 		cmocka_unit_test(test_membership_change),
 		cmocka_unit_test(test_changed_element),
 		cmocka_unit_test(test_mode_switch_refused),

@@ -16,6 +16,37 @@ static void ip4(struct ir_range *r, uint8_t a, uint8_t b, uint8_t c, uint8_t d, 
 	r->hi[0] = e, r->hi[1] = f, r->hi[2] = g, r->hi[3] = h;
 }
 
+/* The packet expression of each field: a PORT field is sport or dport. */
+static void test_key_exprs(void **state)
+{
+	enum ir_pkt_field p[IR_MAX_FIELDS];
+
+	assert_int_equal(ir_key_exprs(IR_KEY_IP4_PORTS, p), 5);
+	assert_int_equal(p[0], IR_P_SADDR);
+	assert_int_equal(p[1], IR_P_L4PROTO);
+	assert_int_equal(p[2], IR_P_SPORT);
+	assert_int_equal(p[3], IR_P_DADDR);
+	assert_int_equal(p[4], IR_P_DPORT);
+	assert_int_equal(ir_key_exprs(IR_KEY_IP6_NOPORT, p), 3);
+	assert_int_equal(p[0], IR_P_SADDR);
+	assert_int_equal(p[1], IR_P_DADDR);
+	assert_int_equal(p[2], IR_P_L4PROTO);
+	assert_int_equal(ir_key_exprs(IR_KEY_IP6_DPORT, p), 3);
+	assert_int_equal(p[0], IR_P_SADDR);
+	assert_int_equal(p[1], IR_P_L4PROTO);
+	assert_int_equal(p[2], IR_P_DPORT);
+	assert_int_equal(ir_key_exprs(IR_KEY_IP4_PROTO, p), 2);
+	assert_int_equal(p[0], IR_P_SADDR);
+	assert_int_equal(p[1], IR_P_L4PROTO);
+	assert_int_equal(ir_key_exprs(IR_KEY_IP4, p), 0);
+	assert_int_equal(ir_key_exprs(IR_KEY_IFNAME, p), 0);
+	assert_int_equal(ir_key_family(IR_KEY_IP6_PROTO), 6);
+	assert_int_equal(ir_key_family(IR_KEY_IP4_DPORT), 4);
+	assert_int_equal(ir_key_family(IR_KEY_PORT), 0);
+	assert_true(ir_key_is_tuple(IR_KEY_IP6_DPORT));
+	assert_false(ir_key_is_tuple(IR_KEY_IP6));
+}
+
 static void test_key_fields(void **state)
 {
 	enum ir_field f[IR_MAX_FIELDS];
@@ -36,6 +67,13 @@ static void test_key_fields(void **state)
 	assert_int_equal(f[0], IR_F_IP6);
 	assert_int_equal(f[1], IR_F_IP6);
 	assert_int_equal(f[2], IR_F_PROTO);
+	assert_int_equal(ir_key_fields(IR_KEY_IP4_DPORT, f), 3);
+	assert_int_equal(f[0], IR_F_IP4);
+	assert_int_equal(f[1], IR_F_PROTO);
+	assert_int_equal(f[2], IR_F_PORT);
+	assert_int_equal(ir_key_fields(IR_KEY_IP6_PROTO, f), 2);
+	assert_int_equal(f[0], IR_F_IP6);
+	assert_int_equal(f[1], IR_F_PROTO);
 	assert_int_equal(ir_field_len(IR_F_IFNAME), 16);
 	assert_int_equal(ir_field_len(IR_F_IP4), 4);
 	assert_int_equal(ir_field_len(IR_F_IP6), 16);
@@ -209,6 +247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_fields),
+		cmocka_unit_test(test_key_exprs),
 		cmocka_unit_test(test_build_sort_find),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_match_limit),

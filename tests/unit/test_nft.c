@@ -101,6 +101,25 @@ static void tuple3(struct ir_set *s, const char *src, const char *dst, unsigned 
 	r_u8(&e->f[2], proto, proto);
 }
 
+/* short keys: saddr . proto . dport, and saddr . proto */
+static void tuple_dport(struct ir_set *s, const char *src, unsigned proto, unsigned dplo, unsigned dphi,
+			const char *c)
+{
+	struct ir_elem *e = elem(s, c);
+
+	r_cidr(&e->f[0], src);
+	r_u8(&e->f[1], proto, proto);
+	r_port(&e->f[2], dplo, dphi);
+}
+
+static void tuple_proto(struct ir_set *s, const char *src, unsigned plo, unsigned phi)
+{
+	struct ir_elem *e = elem(s, NULL);
+
+	r_cidr(&e->f[0], src);
+	r_u8(&e->f[1], plo, phi);
+}
+
 static struct ir_match *m_add(struct ir_rule *r, enum ir_match_kind k)
 {
 	struct ir_match *m = ir_match_add(r, k);
@@ -166,6 +185,19 @@ static void nic_rules(struct ir_chain *c, bool changed)
 		m_nfproto(r, 6);
 		m_set(r, IR_M_TUPLE_SET, 6, "n6");
 	}
+
+	r = rule(c, IR_V_ACCEPT, "sgr-q4");
+	m_nfproto(r, 4);
+	m_set(r, IR_M_TUPLE_SET, 4, "q4");
+	r = rule(c, IR_V_DROP, "sgr-q6");
+	m_nfproto(r, 6);
+	m_set(r, IR_M_TUPLE_SET, 6, "q6");
+	r = rule(c, IR_V_ACCEPT, "sgr-m4");
+	m_nfproto(r, 4);
+	m_set(r, IR_M_TUPLE_SET, 4, "m4");
+	r = rule(c, IR_V_ACCEPT, "sgr-m6");
+	m_nfproto(r, 6);
+	m_set(r, IR_M_TUPLE_SET, 6, "m6");
 
 	r = rule(c, IR_V_ACCEPT, "sgr-7 quintuple");
 	m_nfproto(r, 4);
@@ -248,6 +280,19 @@ static void build(struct ir_table *t, bool changed)
 
 	s = ir_set_add(t, "t6", IR_KEY_IP6_PORTS);
 	tuple5(s, "2001:db8::/32", 17, 0, 65535, "2001:db8::1", 53, 53, "sgr-6");
+
+	s = ir_set_add(t, "q4", IR_KEY_IP4_DPORT);
+	tuple_dport(s, "10.0.0.0/8", 6, 22, 22, "sgr-q4a");
+	tuple_dport(s, "198.51.100.7", 17, 1000, 2000, NULL);
+	if (changed)
+		tuple_dport(s, "203.0.113.0/24", 6, 80, 89, "sgr-q4b");
+	s = ir_set_add(t, "q6", IR_KEY_IP6_DPORT);
+	tuple_dport(s, "2001:db8::/32", 17, 53, 53, NULL);
+	s = ir_set_add(t, "m4", IR_KEY_IP4_PROTO);
+	tuple_proto(s, "198.51.100.0/24", 1, 1);
+	tuple_proto(s, "203.0.113.5", 0, 255);
+	s = ir_set_add(t, "m6", IR_KEY_IP6_PROTO);
+	tuple_proto(s, "2001:db8:1::/48", 58, 58);
 
 	s = ir_set_add(t, "n4", IR_KEY_IP4_NOPORT);
 	tuple3(s, "198.51.100.0/24", "0.0.0.0/0", 1);
@@ -372,7 +417,7 @@ static void json_reads_back(void)
 {
 	json_t *root, *arr, *o, *set, *rule;
 	json_error_t jerr;
-	bool t4 = false, nics = false, sgr1 = false;
+	bool t4 = false, q4 = false, m6 = false, nics = false, sgr1 = false;
 	size_t i;
 	char *js;
 	int st;
@@ -398,6 +443,21 @@ static void json_reads_back(void)
 				assert_int_equal(json_array_size(json_object_get(set, "elem")), 2);
 				t4 = true;
 			}
+			if (name && !strcmp(name, "q4")) {
+				assert_int_equal(json_array_size(type), 3);
+				assert_string_equal(json_string_value(json_array_get(type, 0)), "ipv4_addr");
+				assert_string_equal(json_string_value(json_array_get(type, 1)), "inet_proto");
+				assert_string_equal(json_string_value(json_array_get(type, 2)), "inet_service");
+				assert_int_equal(json_array_size(json_object_get(set, "elem")), 2);
+				q4 = true;
+			}
+			if (name && !strcmp(name, "m6")) {
+				assert_int_equal(json_array_size(type), 2);
+				assert_string_equal(json_string_value(json_array_get(type, 0)), "ipv6_addr");
+				assert_string_equal(json_string_value(json_array_get(type, 1)), "inet_proto");
+				assert_int_equal(json_array_size(json_object_get(set, "elem")), 1);
+				m6 = true;
+			}
 			if (name && !strcmp(name, "nics")) {
 				assert_string_equal(json_string_value(type), "ifname");
 				assert_string_equal(json_string_value(json_object_get(set, "map")), "verdict");
@@ -411,6 +471,8 @@ static void json_reads_back(void)
 		}
 	}
 	assert_true(t4);
+	assert_true(q4);
+	assert_true(m6);
 	assert_true(nics);
 	assert_true(sgr1);
 	json_decref(root);
@@ -490,6 +552,16 @@ static void test_replace_reads_back(void **state)
 	expect(text, "203.0.113.5 . 192.0.2.0/25 . gre");
 	expect(text, "type ipv6_addr . ipv6_addr . inet_proto");
 	expect(text, "2001:db8:1::/48 . ::/0 . ipv6-icmp");
+	expect(text, "type ipv4_addr . inet_proto . inet_service\n");
+	expect(text, "10.0.0.0/8 . tcp . 22 comment \"sgr-q4a\"");
+	expect(text, "198.51.100.7 . udp . 1000-2000");
+	expect(text, "type ipv6_addr . inet_proto . inet_service\n");
+	expect(text, "2001:db8::/32 . udp . 53");
+	expect(text, "type ipv4_addr . inet_proto\n");
+	expect(text, "198.51.100.0/24 . icmp");
+	expect(text, "203.0.113.5 . 0-255");
+	expect(text, "type ipv6_addr . inet_proto\n");
+	expect(text, "2001:db8:1::/48 . ipv6-icmp");
 	/* chains and rules */
 	expect(text, "type filter hook input priority filter; policy accept;");
 	expect(text, "ct state established,related counter packets 0 bytes 0 accept");
@@ -502,6 +574,10 @@ static void test_replace_reads_back(void **state)
 	expect(text, "ip6 saddr . meta l4proto . th sport . ip6 daddr . th dport @t6 drop");
 	expect(text, "ip saddr . ip daddr . meta l4proto @n4 accept");
 	expect(text, "ip6 saddr . ip6 daddr . meta l4proto @n6 accept");
+	expect(text, "ip saddr . meta l4proto . th dport @q4 accept comment \"sgr-q4\"");
+	expect(text, "ip6 saddr . meta l4proto . th dport @q6 drop comment \"sgr-q6\"");
+	expect(text, "ip saddr . meta l4proto @m4 accept comment \"sgr-m4\"");
+	expect(text, "ip6 saddr . meta l4proto @m6 accept comment \"sgr-m6\"");
 	expect(text, "ip saddr 203.0.113.0/24 ip daddr 192.0.2.1");
 	expect(text, "2001:db8::1-2001:db8::5");
 	expect(text, "comment \"sgr-7 quintuple\"");
