@@ -16,6 +16,32 @@ void name_members(char *buf, const char *gid, int family)
 	snprintf(buf, IR_NAME_LEN, "m%d-%s", family, gid);
 }
 
+/* The shape is in the name (render.c reads it). */
+void name_cset(char *buf, int w, enum ir_key key, const char *gid, int prio, enum sg_policy pol)
+{
+	char shape;
+
+	switch (key) {
+	case IR_KEY_IP4_NOPORT:
+	case IR_KEY_IP6_NOPORT:
+		shape = 'n';
+		break;
+	case IR_KEY_IP4_DPORT:
+	case IR_KEY_IP6_DPORT:
+		shape = 'q';
+		break;
+	case IR_KEY_IP4_PROTO:
+	case IR_KEY_IP6_PROTO:
+		shape = 'm';
+		break;
+	default:
+		shape = 'p';
+		break;
+	}
+	snprintf(buf, IR_NAME_LEN, "c%c%c-%s-p%d-%c", w < CSET_COUNT / 2 ? '4' : '6', shape, gid, prio,
+		 pol == SG_POLICY_DROP ? 'd' : 'a');
+}
+
 const struct sg_group *model_group(const struct sg_model *m, const char *id)
 {
 	for (size_t i = 0; i < m->ngroups; i++)

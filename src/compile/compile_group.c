@@ -1,4 +1,6 @@
-/* compile_group.c - the (priority, policy) bucket chains of one group.
+/* compile_group.c - the (priority, policy) buckets of one group: their CIDR
+ * sets (looked up inline by the NIC family chains, compile_nic.c) and their
+ * chains of ordinary rules.
  *
  * CIDR-sourced permissions become elements of up to four concatenated
  * interval sets per bucket (IPv4/IPv6, with/without ports), made disjoint in
@@ -11,7 +13,7 @@
  * DestCidrIp), else the short one (c4q: saddr . l4proto . dport, c4m: saddr
  * . l4proto), which the kernel looks up in fewer steps.  The two shapes have
  * different names, so a change of shape is an ordinary diff: one set
- * deleted, the other added, the bucket chain's lookup rule replaced. */
+ * deleted, the other added, the NIC chains' lookup rule replaced. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,7 @@ struct bucket {
 	const struct piece_list *pieces[NCSETS];
 	enum ir_key key[NCSETS];          /* each set's shape, once resolved */
 	struct ir_chain tmp; /* per-permission rules, moved into the chain at the end */
+	bool plain[2];       /* tmp holds rules of IPv4 [0] / IPv6 [1] */
 };
 
 /* One protocol (range) a rule matches, and whether its ports apply. */
@@ -204,6 +207,8 @@ static int add_plain_rules(struct bucket *b, const struct sg_rule *r, int fam,
 
 		if (!ir)
 			return -ENOMEM;
+		b->plain[fam == 6] = true;
+		/* the chain serves both families' NIC chains: keep the guard */
 		rc = add_match(ir, IR_M_NFPROTO, fam, NULL, NULL);
 		if (!rc && src_set)
 			rc = add_match(ir, IR_M_SADDR_SET, fam, NULL, src_set);
@@ -296,30 +301,9 @@ static int add_rule(struct bucket *b, const struct sg_rule *r)
 	return 0;
 }
 
-/* c4p/c4n/c4q/c4m (c6…): the shape is in the name (render.c reads it). */
 static void cset_name(char *buf, int which, const struct bucket *b)
 {
-	char shape;
-
-	switch (b->key[which]) {
-	case IR_KEY_IP4_NOPORT:
-	case IR_KEY_IP6_NOPORT:
-		shape = 'n';
-		break;
-	case IR_KEY_IP4_DPORT:
-	case IR_KEY_IP6_DPORT:
-		shape = 'q';
-		break;
-	case IR_KEY_IP4_PROTO:
-	case IR_KEY_IP6_PROTO:
-		shape = 'm';
-		break;
-	default:
-		shape = 'p';
-		break;
-	}
-	snprintf(buf, IR_NAME_LEN, "c%c%c-%s-p%d-%c", which < C6P ? '4' : '6', shape, b->g->id, b->prio,
-		 b->pol == SG_POLICY_DROP ? 'd' : 'a');
+	name_cset(buf, which, b->key[which], b->g->id, b->prio, b->pol);
 }
 
 static int emit_cset(struct ir_table *t, const char *name, enum ir_key key, const struct piece_list *pl)
@@ -343,44 +327,32 @@ static int emit_cset(struct ir_table *t, const char *name, enum ir_key key, cons
 	return 0;
 }
 
-/* Write the bucket's sets and chain into t; false in *used when empty. */
-static int emit_bucket(struct bucket *b, struct ir_table *t, bool *used)
+/* Write the bucket's sets into t, and its chain when it has ordinary rules;
+ * *info says what exists (the NIC chains look the sets up themselves). */
+static int emit_bucket(struct bucket *b, struct ir_table *t, struct bucket_info *info)
 {
 	char name[IR_NAME_LEN];
 	struct ir_chain *c;
-	bool any = b->tmp.nrules > 0;
 	int rc;
 
 	for (int w = 0; w < NCSETS; w++) {
+		info->key[w] = b->key[w];
 		if (!b->pieces[w]->n)
 			continue;
-		any = true;
+		info->cset[w] = true;
 		cset_name(name, w, b);
 		rc = emit_cset(t, name, b->key[w], b->pieces[w]);
 		if (rc)
 			return rc;
 	}
-	*used = any;
-	if (!any)
+	info->plain[0] = b->plain[0];
+	info->plain[1] = b->plain[1];
+	if (!b->tmp.nrules)
 		return 0;
 	name_bucket_chain(name, b->g->id, b->prio, b->pol);
 	c = ir_chain_add(t, name, IR_HOOK_NONE);
 	if (!c)
 		return -ENOMEM;
-	for (int w = 0; w < NCSETS; w++) {
-		struct ir_rule *r;
-		int fam = w < C6P ? 4 : 6;
-
-		if (!b->pieces[w]->n)
-			continue;
-		r = ir_rule_add(c);
-		if (!r)
-			return -ENOMEM;
-		cset_name(name, w, b);
-		add_match(r, IR_M_NFPROTO, fam, NULL, NULL);
-		add_match(r, IR_M_TUPLE_SET, fam, NULL, name);
-		set_verdict(&r->verdict, b->pol);
-	}
 	for (size_t i = 0; i < b->tmp.nrules; i++) {
 		struct ir_rule *r = ir_rule_add(c);
 
@@ -560,7 +532,7 @@ int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_
 		if (!rc)
 			rc = resolve_pieces(b);
 		if (!rc)
-			rc = emit_bucket(b, t, &gb->used[b->prio][b->pol]);
+			rc = emit_bucket(b, t, &gb->b[b->prio][b->pol]);
 		bucket_free(b);
 		free(b);
 	}

@@ -8,15 +8,30 @@
 #define SG_PRIO_MIN 1
 #define SG_PRIO_MAX 100
 
-/* Which (priority, policy) buckets of one group produced a chain. */
+/* A bucket has up to four CIDR sets: IPv4/IPv6 with/without ports, each in
+ * its full or short key shape (c4p|c4q, c4n|c4m, c6p|c6q, c6n|c6m). */
+#define CSET_COUNT 4
+
+/* What one (priority, policy) bucket of a group left in the table: the NIC
+ * chains look its CIDR sets up inline and jump to its chain only for the
+ * families it has ordinary rules of. */
+struct bucket_info {
+	bool cset[CSET_COUNT];      /* set w exists */
+	enum ir_key key[CSET_COUNT]; /* its shape (the name depends on it) */
+	bool plain[2];              /* ordinary rules of IPv4 [0] / IPv6 [1]: chain exists */
+};
+
 struct group_buckets {
 	const struct sg_group *g;
-	bool used[SG_PRIO_MAX + 1][2]; /* [prio][policy] */
+	struct bucket_info b[SG_PRIO_MAX + 1][2]; /* [prio][policy] */
 };
 
 /* Object names (IR_NAME_LEN buffers). */
 void name_bucket_chain(char *buf, const char *gid, int prio, enum sg_policy pol);
 void name_members(char *buf, const char *gid, int family);
+/* c4p/c4n/c4q/c4m (c6…)-<gid>-p<N>-<d|a>: set w (0..CSET_COUNT-1, IPv4
+ * before IPv6) of a bucket in shape key. */
+void name_cset(char *buf, int w, enum ir_key key, const char *gid, int prio, enum sg_policy pol);
 
 const struct sg_group *model_group(const struct sg_model *m, const char *id);
 bool model_nic_in_group(const struct sg_nic *n, const char *gid);
@@ -25,7 +40,8 @@ bool model_nic_in_group(const struct sg_nic *n, const char *gid);
 int compile_member_sets(const struct sg_model *m, struct ir_table *t);
 int compile_list_sets(const struct sg_model *m, struct ir_table *t);
 
-/* compile_group.c: the bucket chains (and their CIDR sets) of group g.
+/* compile_group.c: the CIDR sets and ordinary-rule chains of group g's
+ * buckets; *gb says what exists.
  * cache may be NULL (no reuse). */
 int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_table *t,
 		  struct group_buckets *gb, struct sg_compile_cache *cache);
@@ -33,10 +49,6 @@ int compile_group(const struct sg_model *m, const struct sg_group *g, struct ir_
 /* The whole table; cache may be NULL. */
 int compile_model(const struct sg_model *m, enum ir_mode mode, struct ir_table *out,
 		  struct sg_compile_cache *cache);
-
-/* A bucket has up to four CIDR sets: IPv4/IPv6 with/without ports, each in
- * its full or short key shape (c4p|c4q, c4n|c4m, c6p|c6q, c6n|c6m). */
-#define CSET_COUNT 4
 
 /* The boxes a bucket's CIDR rules put into one of its sets, in bucket
  * order (creation order); id points into the model. */

@@ -74,22 +74,24 @@ static int platform_rules(struct ir_chain *c)
 	return dhcp_rule(c, 6, 547, 546, "platform: dhcpv6");
 }
 
-static int inner_accept_rules(struct ir_chain *c, const struct sg_group *g)
+/* meta nfproto ipvF ip(6) saddr @mF-<sg> accept.  The chain is one
+ * family's, but nft (userspace) decodes `ip saddr` in an inet table only
+ * after a `meta nfproto` in the same rule: without it `nft list` prints raw
+ * `@nh,96,32` and cannot read its own listing back (t_nft_list). */
+static int inner_accept_rule(struct ir_chain *c, const struct sg_group *g, int fam)
 {
 	char comment[IR_NAME_LEN + 16];
+	struct ir_rule *r;
+	struct ir_match *m;
 
 	snprintf(comment, sizeof(comment), "inner accept %s", g->id);
-	for (int fam = 4; fam <= 6; fam += 2) {
-		struct ir_rule *r = new_rule(c, IR_V_ACCEPT, comment);
-		struct ir_match *m;
-
-		if (!r)
-			return -ENOMEM;
-		add_match(r, IR_M_NFPROTO, fam);
-		m = ir_match_add(r, IR_M_SADDR_SET);
-		m->family = fam;
-		name_members(m->set, g->id, fam);
-	}
+	r = new_rule(c, IR_V_ACCEPT, comment);
+	if (!r)
+		return -ENOMEM;
+	add_match(r, IR_M_NFPROTO, fam);
+	m = ir_match_add(r, IR_M_SADDR_SET);
+	m->family = fam;
+	name_members(m->set, g->id, fam);
 	return 0;
 }
 
@@ -101,11 +103,107 @@ static const struct group_buckets *find_gb(const struct group_buckets *gbs, size
 	return NULL;
 }
 
-static int jump_rules(struct ir_chain *c, const struct sg_nic *n, const struct group_buckets *gbs,
-		      size_t ngbs)
+/* One bucket's part of a family chain: its CIDR set lookups of that family
+ * inline (they decide most packets without a jump), then a jump to its chain
+ * when it has ordinary rules of that family. */
+static int bucket_rules(struct ir_chain *c, const struct group_buckets *gb, int prio, enum sg_policy pol,
+			int fam)
+{
+	const struct bucket_info *bi = &gb->b[prio][pol];
+	int w0 = fam == 6 ? CSET_COUNT / 2 : 0;
+	struct ir_rule *r;
+
+	for (int w = w0; w < w0 + CSET_COUNT / 2; w++) {
+		struct ir_match *m;
+
+		if (!bi->cset[w])
+			continue;
+		r = new_rule(c, pol == SG_POLICY_DROP ? IR_V_DROP : IR_V_ACCEPT, NULL);
+		if (!r)
+			return -ENOMEM;
+		add_match(r, IR_M_NFPROTO, fam); /* for nft's listing: see inner_accept_rule() */
+		m = ir_match_add(r, IR_M_TUPLE_SET);
+		m->family = fam;
+		name_cset(m->set, w, bi->key[w], gb->g->id, prio, pol);
+	}
+	if (!bi->plain[fam == 6])
+		return 0;
+	r = new_rule(c, IR_V_JUMP, NULL);
+	if (!r)
+		return -ENOMEM;
+	name_bucket_chain(r->verdict.target, gb->g->id, prio, pol);
+	return 0;
+}
+
+/* The decision for one family, in order: intra-group accepts, then every
+ * bucket of the NIC's groups by priority, drop before accept.  A packet no
+ * rule decides returns to nic-<eni> and its default drop. */
+static int family_rules(struct ir_chain *c, const struct sg_model *m, const struct sg_nic *n,
+			const struct group_buckets *const *mine, size_t nmine, int fam)
+{
+	static const enum sg_policy order[2] = { SG_POLICY_DROP, SG_POLICY_ACCEPT };
+	int rc = 0;
+
+	for (size_t i = 0; i < n->ngroups && i < SG_MAX_NIC_GROUPS_HARD && !rc; i++) {
+		const struct sg_group *g = model_group(m, n->groups[i]);
+
+		/* Accept beats user rules; Drop and enterprise groups isolate */
+		if (g && g->type == SG_GROUP_NORMAL && g->inner_policy == SG_POLICY_ACCEPT)
+			rc = inner_accept_rule(c, g, fam);
+	}
+	for (int prio = SG_PRIO_MIN; prio <= SG_PRIO_MAX && !rc; prio++)
+		for (int o = 0; o < 2 && !rc; o++)
+			for (size_t i = 0; i < nmine && !rc; i++)
+				rc = bucket_rules(c, mine[i], prio, order[o], fam);
+	return rc;
+}
+
+/* nic-<eni>-4 / -6 when it would hold rules, and the jump to it from the
+ * chain t->chains[ci] (an index: adding a chain may move the array). */
+static int family_chain(size_t ci, const struct sg_model *m, const struct sg_nic *n,
+			const struct group_buckets *const *mine, size_t nmine, int fam, struct ir_table *t)
+{
+	char name[IR_NAME_LEN];
+	struct ir_chain tmp = { 0 };
+	struct ir_chain *fc;
+	struct ir_rule *r;
+	int rc;
+
+	rc = family_rules(&tmp, m, n, mine, nmine, fam);
+	if (rc || !tmp.nrules)
+		goto out;
+	rc = -ENOMEM;
+	snprintf(name, sizeof(name), "nic-%s-%d", n->id, fam);
+	r = new_rule(&t->chains[ci], IR_V_JUMP, NULL);
+	if (!r)
+		goto out;
+	add_match(r, IR_M_NFPROTO, fam);
+	snprintf(r->verdict.target, sizeof(r->verdict.target), "%s", name);
+	fc = ir_chain_add(t, name, IR_HOOK_NONE);
+	if (!fc)
+		goto out;
+	fc->rules = tmp.rules;
+	fc->nrules = tmp.nrules;
+	fc->caprules = tmp.caprules;
+	tmp.rules = NULL;
+	tmp.nrules = 0;
+	rc = 0;
+out:
+	for (size_t i = 0; i < tmp.nrules; i++)
+		free(tmp.rules[i].comment);
+	free(tmp.rules);
+	return rc;
+}
+
+static int nic_chain(const struct sg_model *m, const struct sg_nic *n, const struct group_buckets *gbs,
+		     size_t ngbs, struct ir_table *t)
 {
 	const struct group_buckets *mine[SG_MAX_NIC_GROUPS_HARD];
-	size_t nmine = 0;
+	char name[IR_NAME_LEN];
+	size_t nmine = 0, ci;
+	struct ir_chain *c;
+	struct ir_rule *r;
+	int rc;
 
 	for (size_t i = 0; i < n->ngroups && i < SG_MAX_NIC_GROUPS_HARD; i++) {
 		const struct group_buckets *gb = find_gb(gbs, ngbs, n->groups[i]);
@@ -113,54 +211,21 @@ static int jump_rules(struct ir_chain *c, const struct sg_nic *n, const struct g
 		if (gb)
 			mine[nmine++] = gb;
 	}
-	for (int prio = SG_PRIO_MIN; prio <= SG_PRIO_MAX; prio++) {
-		static const enum sg_policy order[2] = { SG_POLICY_DROP, SG_POLICY_ACCEPT };
-
-		for (int o = 0; o < 2; o++) {
-			for (size_t i = 0; i < nmine; i++) {
-				struct ir_rule *r;
-
-				if (!mine[i]->used[prio][order[o]])
-					continue;
-				r = new_rule(c, IR_V_JUMP, NULL);
-				if (!r)
-					return -ENOMEM;
-				name_bucket_chain(r->verdict.target, mine[i]->g->id, prio, order[o]);
-			}
-		}
-	}
-	return 0;
-}
-
-static int nic_chain(const struct sg_model *m, const struct sg_nic *n, const struct group_buckets *gbs,
-		     size_t ngbs, struct ir_table *t)
-{
-	char name[IR_NAME_LEN];
-	struct ir_chain *c;
-	struct ir_rule *r;
-	int rc;
-
 	snprintf(name, sizeof(name), "nic-%s", n->id);
 	c = ir_chain_add(t, name, IR_HOOK_NONE);
 	if (!c)
 		return -ENOMEM;
+	ci = (size_t)(c - t->chains);
 	rc = ct_rule(c, IR_CT_ESTABLISHED | IR_CT_RELATED, IR_V_ACCEPT);
 	if (!rc)
 		rc = ct_rule(c, IR_CT_INVALID, IR_V_DROP);
 	if (!rc)
 		rc = platform_rules(c);
-	for (size_t i = 0; i < n->ngroups && i < SG_MAX_NIC_GROUPS_HARD && !rc; i++) {
-		const struct sg_group *g = model_group(m, n->groups[i]);
-
-		/* Accept beats user rules; Drop and enterprise groups isolate */
-		if (g && g->type == SG_GROUP_NORMAL && g->inner_policy == SG_POLICY_ACCEPT)
-			rc = inner_accept_rules(c, g);
-	}
-	if (!rc)
-		rc = jump_rules(c, n, gbs, ngbs);
+	for (int fam = 4; fam <= 6 && !rc; fam += 2)
+		rc = family_chain(ci, m, n, mine, nmine, fam, t);
 	if (rc)
 		return rc;
-	r = new_rule(c, IR_V_DROP, "default drop");
+	r = new_rule(&t->chains[ci], IR_V_DROP, "default drop");
 	if (!r)
 		return -ENOMEM;
 	r->counter = true;

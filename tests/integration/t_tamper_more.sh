@@ -44,7 +44,7 @@ PROBE_MS=$((($(date +%s%N) - t0) / 1000000))
 table_json() { sgd_nft -j list table inet sgd; }
 set_names() { table_json | jq -r '.nftables[] | (.set? // .map? // empty) | .name'; }
 chain_names() { table_json | jq -r '.nftables[] | .chain? // empty | select(.hook == null) | .name'; }
-nic_chain() { chain_names | grep '^nic-' | head -n1; }
+nic_chain() { chain_names | grep '^nic-' | grep -vE -- '-[46]$' | head -n1; }  # not a family chain
 base_chain() { table_json | jq -r '.nftables[] | .chain? // empty | select(.hook) | .name' | head -n1; }
 njson() { sgd_nft -j -f - <<<"{\"nftables\": [$1]}"; }
 

@@ -44,20 +44,24 @@ static void test_spec_example_cidr(void **state)
 		"\t\tiifname vmap @nics\n"
 		"\t}\n"
 		"\n"
-		"\tchain g-sg-bp67acfmxazb4p-p1-accept {\n"
-		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-bp67acfmxazb4p-p1-a accept\n"
-		"\t}\n"
-		"\n"
 		"\tchain nic-eni-1 {\n"
 		"\t\tct state established,related accept\n"
 		"\t\tct state invalid drop\n"
 		"\t\tmeta nfproto ipv6 meta l4proto ipv6-icmp icmpv6 type 133-137 accept comment \"platform: ipv6 nd\"\n"
 		"\t\tmeta nfproto ipv4 meta l4proto udp th sport 67 th dport 68 accept comment \"platform: dhcpv4\"\n"
 		"\t\tmeta nfproto ipv6 meta l4proto udp th sport 547 th dport 546 accept comment \"platform: dhcpv6\"\n"
-		"\t\tmeta nfproto ipv4 ip saddr @m4-sg-bp67acfmxazb4p accept comment \"inner accept sg-bp67acfmxazb4p\"\n"
-		"\t\tmeta nfproto ipv6 ip6 saddr @m6-sg-bp67acfmxazb4p accept comment \"inner accept sg-bp67acfmxazb4p\"\n"
-		"\t\tjump g-sg-bp67acfmxazb4p-p1-accept\n"
+		"\t\tmeta nfproto ipv4 jump nic-eni-1-4\n"
+		"\t\tmeta nfproto ipv6 jump nic-eni-1-6\n"
 		"\t\tcounter drop comment \"default drop\"\n"
+		"\t}\n"
+		"\n"
+		"\tchain nic-eni-1-4 {\n"
+		"\t\tmeta nfproto ipv4 ip saddr @m4-sg-bp67acfmxazb4p accept comment \"inner accept sg-bp67acfmxazb4p\"\n"
+		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-bp67acfmxazb4p-p1-a accept\n"
+		"\t}\n"
+		"\n"
+		"\tchain nic-eni-1-6 {\n"
+		"\t\tmeta nfproto ipv6 ip6 saddr @m6-sg-bp67acfmxazb4p accept comment \"inner accept sg-bp67acfmxazb4p\"\n"
 		"\t}\n"
 		"}\n");
 	free(txt);
@@ -98,8 +102,15 @@ static void test_spec_example_group_and_prefix_list(void **state)
 	/* the remote NIC has no chain and no dispatch element */
 	assert_null(ir_chain_find(&t, "nic-eni-2"));
 	assert_int_equal(ir_set_find(&t, "nics")->nelems, 1);
+	/* ordinary rules of both families: both family chains jump to the bucket */
+	txt = fx_chain_text(&t, "nic-eni-1-4");
+	assert_non_null(strstr(txt, "inner accept sg-bp67acfmxazb4p\"\njump g-sg-bp67acfmxazb4p-p1-drop\n"));
+	free(txt);
+	txt = fx_chain_text(&t, "nic-eni-1-6");
+	assert_non_null(strstr(txt, "inner accept sg-bp67acfmxazb4p\"\njump g-sg-bp67acfmxazb4p-p1-drop\n"));
+	free(txt);
 	txt = fx_chain_text(&t, "nic-eni-1");
-	assert_non_null(strstr(txt, "jump g-sg-bp67acfmxazb4p-p1-drop\ncounter drop"));
+	assert_non_null(strstr(txt, "meta nfproto ipv6 jump nic-eni-1-6\ncounter drop"));
 	free(txt);
 	ir_table_free(&t);
 	sg_model_free(&m);
@@ -127,30 +138,40 @@ static void test_priority_and_drop_first(void **state)
 					      .pol = SG_POLICY_DROP });
 	fx_rule(&m, "sg-a", (struct fx_perm){ .cidr = "198.51.100.7", .ports = "80/80", .prio = 10 });
 	fx_compile(&m, IR_MODE_HOST, &t);
+	txt = fx_chain_text(&t, "nic-eni-1-4");
+	assert_string_equal(txt, "meta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-a-p1-a accept\n"
+				 "meta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-b-p1-a accept\n"
+				 "meta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-a-p10-d drop\n"
+				 "meta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-b-p10-d drop\n"
+				 "meta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-a-p10-a accept\n"
+				 "meta nfproto ipv4 ip saddr . meta l4proto . th dport @c4q-sg-b-p100-d drop\n");
+	free(txt);
 	txt = fx_chain_text(&t, "nic-eni-1");
 	assert_non_null(strstr(txt, "accept comment \"platform: dhcpv6\"\n"
-				    "jump g-sg-a-p1-accept\n"
-				    "jump g-sg-b-p1-accept\n"
-				    "jump g-sg-a-p10-drop\n"
-				    "jump g-sg-b-p10-drop\n"
-				    "jump g-sg-a-p10-accept\n"
-				    "jump g-sg-b-p100-drop\n"
+				    "meta nfproto ipv4 jump nic-eni-1-4\n"
 				    "counter drop comment \"default drop\"\n"));
 	free(txt);
-	/* two accept rules of one bucket share one set and one lookup */
+	/* no IPv6 rule and no inner accept (policy Drop): no IPv6 chain */
+	assert_null(ir_chain_find(&t, "nic-eni-1-6"));
+	/* two accept rules of one bucket share one set and one lookup; a bucket
+	 * of CIDR rules only has no chain */
 	assert_int_equal(ir_set_find(&t, "c4q-sg-a-p10-a")->nelems, 2);
-	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-accept")->nrules, 1);
-	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-drop")->rules[0].verdict.kind, IR_V_DROP);
-	assert_int_equal(ir_chain_find(&t, "g-sg-a-p10-accept")->rules[0].verdict.kind, IR_V_ACCEPT);
+	assert_null(ir_chain_find(&t, "g-sg-a-p10-accept"));
+	assert_null(ir_chain_find(&t, "g-sg-a-p10-drop"));
 	ir_table_free(&t);
 	sg_model_free(&m);
 }
 
+/* In the NIC's IPv4 chain, which exists only when it holds rules. */
 static bool has_inner_accept(const struct ir_table *t, const char *nic, const char *gid)
 {
-	char *txt = fx_chain_text(t, nic), want[128];
+	char name[IR_NAME_LEN], want[128], *txt;
 	bool yes;
 
+	snprintf(name, sizeof(name), "%s-4", nic);
+	if (!ir_chain_find(t, name))
+		return false;
+	txt = fx_chain_text(t, name);
 	snprintf(want, sizeof(want), "ip saddr @m4-%s accept", gid);
 	yes = strstr(txt, want) != NULL;
 	free(txt);
@@ -174,12 +195,15 @@ static void test_inner_policy_and_enterprise(void **state)
 	assert_false(has_inner_accept(&t, "nic-eni-1", "sg-drop"));
 	assert_false(has_inner_accept(&t, "nic-eni-2", "sg-drop"));
 	assert_false(has_inner_accept(&t, "nic-eni-3", "sg-ent"));
-	/* with no rules, a NIC's chain ends in the default drop */
+	/* with no rules and no inner accept, a NIC's chain has no family
+	 * chains and ends in the default drop */
 	const struct ir_chain *c = ir_chain_find(&t, "nic-eni-3");
 
 	assert_int_equal(c->nrules, 6);
 	assert_true(c->rules[5].counter);
 	assert_int_equal(c->rules[5].verdict.kind, IR_V_DROP);
+	assert_null(ir_chain_find(&t, "nic-eni-3-4"));
+	assert_int_equal(ir_chain_find(&t, "nic-eni-1")->nrules, 8);
 	/* member sets exist for every group, even without local members */
 	assert_non_null(ir_set_find(&t, "m4-sg-ent"));
 	assert_non_null(ir_set_find(&t, "m6-sg-ent"));
@@ -294,7 +318,9 @@ static void test_quintuple_and_ipv6(void **state)
 	assert_int_equal(ir_set_find(&t, "c6q-sg-a-p1-a")->key, IR_KEY_IP6_DPORT);
 	assert_int_equal(ir_set_find(&t, "c4p-sg-a-p1-a")->key, IR_KEY_IP4_PORTS);
 	assert_null(ir_set_find(&t, "c6p-sg-a-p1-a"));
-	assert_int_equal(ir_chain_find(&t, "g-sg-a-p1-accept")->nrules, 2);
+	assert_null(ir_chain_find(&t, "g-sg-a-p1-accept"));
+	assert_int_equal(ir_chain_find(&t, "nic-eni-1-4")->nrules, 2);
+	assert_int_equal(ir_chain_find(&t, "nic-eni-1-6")->nrules, 2);
 	ir_table_free(&t);
 	sg_model_free(&m);
 }
@@ -374,7 +400,8 @@ static void test_missing_references_skipped(void **state)
 				if (r->m[k].set[0])
 					assert_non_null(ir_set_find(&t, r->m[k].set));
 		}
-	assert_int_equal(ir_chain_find(&t, "nic-eni-1")->nrules, 8); /* ct 2, platform 3, inner 2, drop */
+	assert_int_equal(ir_chain_find(&t, "nic-eni-1")->nrules, 8); /* ct 2, platform 3, 2 jumps, drop */
+	assert_int_equal(ir_chain_find(&t, "nic-eni-1-4")->nrules, 1); /* inner accept */
 	ir_table_free(&t);
 	sg_model_free(&m);
 }

@@ -168,7 +168,8 @@ static void test_revoke_rule(void **state)
 	sg_model_free(&m);
 }
 
-/* A first rule in a new bucket adds its set and chain and a jump. */
+/* A first CIDR rule in a new bucket adds its set and its lookup in the NIC's
+ * family chain; no bucket chain (it has no ordinary rule). */
 static void test_new_and_removed_bucket(void **state)
 {
 	struct sg_model m;
@@ -185,17 +186,14 @@ static void test_new_and_removed_bucket(void **state)
 	txt = ir_changes_render(&ch);
 	assert_string_equal(txt,
 		"add set c4m-sg-b-p50-d (1 elements)\n"
-		"add chain g-sg-b-p50-drop\n"
-		"replace rules g-sg-b-p50-drop (1 rules)\n"
-		"replace rules nic-eni-1 (11 rules)\n");
+		"replace rules nic-eni-1-4 (4 rules)\n");
 	free(txt);
 	ir_changes_free(&ch);
 
 	diff(&after, &before, &ch);
 	txt = ir_changes_render(&ch);
 	assert_string_equal(txt,
-		"replace rules nic-eni-1 (10 rules)\n"
-		"delete chain g-sg-b-p50-drop\n"
+		"replace rules nic-eni-1-4 (3 rules)\n"
 		"delete set c4m-sg-b-p50-d\n");
 	free(txt);
 	ir_changes_free(&ch);
@@ -206,7 +204,7 @@ static void test_new_and_removed_bucket(void **state)
 
 /* A DestCidrIp rule arriving in a bucket whose set had the short key moves
  * the bucket to the full key: the short set is deleted, the full one added
- * with all elements, the bucket chain's lookup replaced, in one change list;
+ * with all elements, the NIC chain's lookup replaced, in one change list;
  * revoking it goes back. */
 static void test_key_shape_switch(void **state)
 {
@@ -227,11 +225,11 @@ static void test_key_shape_switch(void **state)
 	txt = ir_changes_render(&ch);
 	assert_string_equal(txt,
 		"add set c4p-sg-a-p1-a (2 elements)\n"
-		"replace rules g-sg-a-p1-accept (1 rules)\n"
+		"replace rules nic-eni-1-4 (3 rules)\n"
 		"delete set c4q-sg-a-p1-a\n");
 	free(txt);
 	ir_changes_free(&ch);
-	txt = fx_chain_text(&after, "g-sg-a-p1-accept");
+	txt = fx_chain_text(&after, "nic-eni-1-4");
 	assert_non_null(strstr(txt, "ip saddr . meta l4proto . th sport . ip daddr . th dport @c4p-sg-a-p1-a accept"));
 	free(txt);
 
@@ -242,10 +240,10 @@ static void test_key_shape_switch(void **state)
 	txt = ir_changes_render(&ch);
 	assert_string_equal(txt,
 		"add set c4q-sg-a-p1-a (1 elements)\n"
-		"replace rules g-sg-a-p1-accept (1 rules)\n"
+		"replace rules nic-eni-1-4 (3 rules)\n"
 		"delete set c4p-sg-a-p1-a\n");
 	free(txt);
-	txt = fx_chain_text(&before, "g-sg-a-p1-accept");
+	txt = fx_chain_text(&before, "nic-eni-1-4");
 	assert_non_null(strstr(txt, "ip saddr . meta l4proto . th dport @c4q-sg-a-p1-a accept"));
 	free(txt);
 	ir_changes_free(&ch);
