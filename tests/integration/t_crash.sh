@@ -163,35 +163,6 @@ verdicts() {
 
 # The table without what differs between equal rulesets: handles,
 # counters, listing order of objects and of set elements.
-norm_table() {
-	sgd_nft -j list table inet sgd | jq -S '[.nftables[] | select(.metainfo | not)] as $a | {
-		table: [$a[] | .table? // empty | del(.handle)],
-		chains: ([$a[] | .chain? // empty | del(.handle)] | sort_by(.name)),
-		sets: ([$a[] | (.set? // .map? // empty) | del(.handle)
-			| if .elem then .elem |= sort_by(tostring) else . end] | sort_by(.name)),
-		rules: (reduce ($a[] | .rule? // empty) as $r ({};
-			.[$r.chain] += [$r | del(.handle) | walk(if type == "object" and has("counter")
-				then .counter = {} else . end)]))}'
-}
-
-sighup_count() { grep -c 'SIGHUP: table inet sgd replaced' "$SGD_LOG"; }
-
-# The incremental table equals a full re-apply from the database.
-check_full_equals_incremental() { # LABEL
-	local before after n
-	before=$(norm_table) || { fail "$1: cannot list table inet sgd"; return; }
-	n=$(sighup_count)
-	kill -HUP "$SGD_PID"
-	wait_until 3000 bash -c "[ \$(grep -c 'SIGHUP: table inet sgd replaced' '$SGD_LOG') -gt $n ]" ||
-		{ fail "$1: no SIGHUP re-apply logged"; return; }
-	after=$(norm_table)
-	if [ "$before" == "$after" ]; then
-		ok "$1: kernel table equals a fresh compile of the database"
-	else
-		fail "$1: kernel table differs from a fresh compile of the database"
-		diff <(echo "$before") <(echo "$after") | head -n 30 >&2
-	fi
-}
 
 # Starts sgd and kills it before it is up (kill during start-up).
 start_and_kill_early() { # MS

@@ -50,31 +50,6 @@ njson() { sgd_nft -j -f - <<<"{\"nftables\": [$1]}"; }
 
 # The table without what differs between equal rulesets (handles, counters,
 # listing order of objects and of set elements).
-norm_table() {
-	table_json | jq -S '[.nftables[] | select(.metainfo | not)] as $a | {
-		table: [$a[] | .table? // empty | del(.handle)],
-		chains: ([$a[] | .chain? // empty | del(.handle)] | sort_by(.name)),
-		sets: ([$a[] | (.set? // .map? // empty) | del(.handle)
-			| if .elem then .elem |= sort_by(tostring) else . end] | sort_by(.name)),
-		rules: (reduce ($a[] | .rule? // empty) as $r ({};
-			.[$r.chain] += [$r | del(.handle) | walk(if type == "object" and has("counter")
-				then .counter = {} else . end)]))}'
-}
-check_full_equals_incremental() { # LABEL
-	local before after n
-	before=$(norm_table)
-	n=$(grep -c 'SIGHUP: table inet sgd replaced' "$SGD_LOG")
-	kill -HUP "$SGD_PID"
-	wait_until 3000 bash -c "[ \$(grep -c 'SIGHUP: table inet sgd replaced' '$SGD_LOG') -gt $n ]" ||
-		{ fail "$1: no SIGHUP re-apply logged"; return; }
-	after=$(norm_table)
-	if [ "$before" == "$after" ]; then
-		ok "$1: kernel table equals a fresh compile of the database"
-	else
-		fail "$1: kernel table differs from a fresh compile of the database"
-		diff <(echo "$before") <(echo "$after") | head -n 30 >&2
-	fi
-}
 
 # Runs TAMPER (a function), then proves repair with packets and records
 # the time from the tamper to right verdicts.
