@@ -1,5 +1,6 @@
 /* action.c - the action table and the pieces every action shares: the
  * mutation transaction, region and ownership checks, replies. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,6 +134,31 @@ struct sg_group *sg_need_group(struct sg_env *env, const char *id, const struct 
 		return NULL;
 	}
 	return g;
+}
+
+/* "sg-" followed by letters, digits and '-'/'_'. */
+static bool group_id_ok(const char *id)
+{
+	if (strncmp(id, "sg-", 3) != 0 || strlen(id) >= SG_ID_LEN || !id[3])
+		return false;
+	for (const char *s = id + 3; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+struct sg_group *sg_need_group_param(struct sg_env *env, const struct sg_params *p,
+				     const struct sg_caller *c, struct sg_reply *r)
+{
+	const char *id = sg_need(p, "SecurityGroupId", r);
+	if (!id)
+		return NULL;
+	if (!group_id_ok(id)) {
+		sg_fail(r, 400, "InvalidSecurityGroupId.Malformed",
+			"The specified parameter SecurityGroupId is not valid.");
+		return NULL;
+	}
+	return sg_need_group(env, id, c, r);
 }
 
 /* ---- transactions ---- */

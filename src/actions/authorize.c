@@ -2,36 +2,10 @@
  * of a call are validated first; then the new ones are written in one
  * transaction (store + one kernel batch).  A rule that exists already is a
  * success that adds nothing. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "permission.h"
-
-/* "sg-" followed by letters, digits and '-'/'_'. */
-static bool group_id_ok(const char *id)
-{
-	if (strncmp(id, "sg-", 3) != 0 || strlen(id) >= SG_ID_LEN || !id[3])
-		return false;
-	for (const char *s = id + 3; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
-			return false;
-	return true;
-}
-
-struct sg_group *sg_need_group_param(struct sg_env *env, const struct sg_params *p,
-				     const struct sg_caller *c, struct sg_reply *r)
-{
-	const char *id = sg_need(p, "SecurityGroupId", r);
-	if (!id)
-		return NULL;
-	if (!group_id_ok(id)) {
-		sg_fail(r, 400, "InvalidSecurityGroupId.Malformed",
-			"The specified parameter SecurityGroupId is not valid.");
-		return NULL;
-	}
-	return sg_need_group(env, id, c, r);
-}
 
 static void free_rules(struct sg_rule *v, size_t n)
 {
