@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs CI (.ci/run) in fresh clones of HEAD while every CPU is kept busy by
+# another process, and reports each run's result and duration.
+#   scripts/ci-under-load.sh [RUNS]      (default 5)
+# The busy loops are this script's children, bounded by `timeout`, and are
+# ended on exit (also on failure or Ctrl-C).  Logs: $WORK/run-N.log.
+set -uo pipefail
+RUNS=${1:-5}
+REPO=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
+WORK=$(mktemp -d /tmp/sgd-ci-load.XXXXXX)
+BUSY=()
+stop_busy() { for p in "${BUSY[@]}"; do kill "$p" 2>/dev/null; done; BUSY=(); }
+trap stop_busy EXIT INT TERM
+
+for ((c = 0; c < $(nproc); c++)); do
+	# One spinning process per CPU; it ends by itself after 3 hours at most.
+	timeout 10800 sh -c 'while :; do :; done' &
+	BUSY+=($!)
+done
+echo "ci-under-load: $(nproc) busy loops (pids ${BUSY[*]}), $RUNS runs of .ci/run, logs in $WORK"
+
+pass=0
+for ((i = 1; i <= RUNS; i++)); do
+	rm -rf "$WORK/clone"
+	git clone -q "$REPO" "$WORK/clone"
+	t0=$(date +%s)
+	(cd "$WORK/clone" && CI=true bash .ci/run </dev/null) >"$WORK/run-$i.log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - t0))
+	if [ $rc -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "run $i: PASS in ${secs}s"
+	else
+		echo "run $i: FAIL (exit $rc) in ${secs}s; the failures:"
+		grep -E '^(FAIL|not ok|  FAIL)|: FAIL|\[  FAILED  \]' "$WORK/run-$i.log" | head -n 20
+	fi
+done
+rm -rf "$WORK/clone"
+echo "ci-under-load: $pass passed, $((RUNS - pass)) failed"
+[ "$pass" -eq "$RUNS" ]
