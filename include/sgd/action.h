@@ -77,5 +77,8 @@ int sg_action_run(struct sg_env *env, const char *action, const struct sg_params
 
 /* True when `action` names an implemented action. */
 bool sg_action_known(const char *action);
+/* True for the actions that only read (Describe*): they may run on a model
+ * snapshot without the writers' lock. */
+bool sg_action_read_only(const char *action);
 
 #endif

@@ -12,20 +12,34 @@
 struct action_entry {
 	const char *name;
 	sg_action_fn fn;
+	bool read_only; /* answers from a model snapshot, never writes */
 };
 
-#define A(n) { #n, act_##n }
 static const struct action_entry actions[] = {
-	A(CreateSecurityGroup), A(DeleteSecurityGroup), A(DescribeSecurityGroups),
-	A(DescribeSecurityGroupAttribute), A(ModifySecurityGroupPolicy),
-	A(AuthorizeSecurityGroup), A(RevokeSecurityGroup), A(ModifySecurityGroupRule),
-	A(CreatePrefixList), A(ModifyPrefixList), A(DeletePrefixList), A(DescribePrefixLists),
-	A(DescribePrefixListAttributes), A(CreatePortRangeList), A(ModifyPortRangeList),
-	A(DeletePortRangeList), A(DescribePortRangeLists), A(CreateNetworkInterface),
-	A(DeleteNetworkInterface), A(DescribeNetworkInterfaces), A(JoinSecurityGroup),
-	A(LeaveSecurityGroup), A(ModifyNetworkInterfaceAttribute),
+	{ "CreateSecurityGroup", act_CreateSecurityGroup, false },
+	{ "DeleteSecurityGroup", act_DeleteSecurityGroup, false },
+	{ "DescribeSecurityGroups", act_DescribeSecurityGroups, true },
+	{ "DescribeSecurityGroupAttribute", act_DescribeSecurityGroupAttribute, true },
+	{ "ModifySecurityGroupPolicy", act_ModifySecurityGroupPolicy, false },
+	{ "AuthorizeSecurityGroup", act_AuthorizeSecurityGroup, false },
+	{ "RevokeSecurityGroup", act_RevokeSecurityGroup, false },
+	{ "ModifySecurityGroupRule", act_ModifySecurityGroupRule, false },
+	{ "CreatePrefixList", act_CreatePrefixList, false },
+	{ "ModifyPrefixList", act_ModifyPrefixList, false },
+	{ "DeletePrefixList", act_DeletePrefixList, false },
+	{ "DescribePrefixLists", act_DescribePrefixLists, true },
+	{ "DescribePrefixListAttributes", act_DescribePrefixListAttributes, true },
+	{ "CreatePortRangeList", act_CreatePortRangeList, false },
+	{ "ModifyPortRangeList", act_ModifyPortRangeList, false },
+	{ "DeletePortRangeList", act_DeletePortRangeList, false },
+	{ "DescribePortRangeLists", act_DescribePortRangeLists, true },
+	{ "CreateNetworkInterface", act_CreateNetworkInterface, false },
+	{ "DeleteNetworkInterface", act_DeleteNetworkInterface, false },
+	{ "DescribeNetworkInterfaces", act_DescribeNetworkInterfaces, true },
+	{ "JoinSecurityGroup", act_JoinSecurityGroup, false },
+	{ "LeaveSecurityGroup", act_LeaveSecurityGroup, false },
+	{ "ModifyNetworkInterfaceAttribute", act_ModifyNetworkInterfaceAttribute, false },
 };
-#undef A
 
 static const struct action_entry *action_find(const char *name)
 {
@@ -38,6 +52,12 @@ static const struct action_entry *action_find(const char *name)
 }
 
 bool sg_action_known(const char *action) { return action_find(action) != NULL; }
+
+bool sg_action_read_only(const char *action)
+{
+	const struct action_entry *a = action_find(action);
+	return a && a->read_only;
+}
 
 int sg_action_run(struct sg_env *env, const char *action, const struct sg_params *p,
 		  const struct sg_caller *c, struct sg_reply *r)

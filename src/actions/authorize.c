@@ -57,7 +57,7 @@ static int collect(struct sg_env *env, const struct sg_params *p, const struct s
 	return 0;
 }
 
-SG_ACTION(AuthorizeSecurityGroup)
+SG_ACTION(act_AuthorizeSecurityGroup)
 {
 	if (sg_check_region(env, p, r))
 		return -1;

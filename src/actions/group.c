@@ -79,7 +79,7 @@ static int create_parse(struct sg_env *env, const struct sg_params *p, const str
 	return 0;
 }
 
-SG_ACTION(CreateSecurityGroup)
+SG_ACTION(act_CreateSecurityGroup)
 {
 	struct sg_group g;
 	if (sg_check_region(env, p, r))
@@ -111,7 +111,7 @@ abort:
 	return -1;
 }
 
-SG_ACTION(DeleteSecurityGroup)
+SG_ACTION(act_DeleteSecurityGroup)
 {
 	if (sg_check_region(env, p, r))
 		return -1;
@@ -132,7 +132,7 @@ SG_ACTION(DeleteSecurityGroup)
 	return sg_tx_commit(env, r);
 }
 
-SG_ACTION(ModifySecurityGroupPolicy)
+SG_ACTION(act_ModifySecurityGroupPolicy)
 {
 	if (sg_check_region(env, p, r))
 		return -1;
@@ -265,7 +265,7 @@ static bool group_matches(const struct sg_params *p, const struct sg_caller *c,
 	return true;
 }
 
-SG_ACTION(DescribeSecurityGroups)
+SG_ACTION(act_DescribeSecurityGroups)
 {
 	static const struct sgu_page_spec spec = {
 		.pages = true, .page_def = 10, .page_max = 50,
@@ -403,7 +403,7 @@ static int attr_filters(const struct sg_params *p, const struct sg_group *g, boo
 	return 0;
 }
 
-SG_ACTION(DescribeSecurityGroupAttribute)
+SG_ACTION(act_DescribeSecurityGroupAttribute)
 {
 	static const struct sgu_page_spec spec = {
 		.tokens = true, .max_def = 500, .max_lo = 1, .max_hi = 1000,

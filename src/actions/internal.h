@@ -7,9 +7,10 @@
 typedef int (*sg_action_fn)(struct sg_env *env, const struct sg_params *p,
 			    const struct sg_caller *c, struct sg_reply *r);
 
-/* Every action family file exports its handlers; action.c holds the table. */
-#define SG_ACTION(name) int act_##name(struct sg_env *env, const struct sg_params *p, \
-				      const struct sg_caller *c, struct sg_reply *r)
+/* Every action family file exports its handlers; action.c holds the table.
+ * A handler is named act_<Action>: SG_ACTION(act_AuthorizeSecurityGroup). */
+#define SG_ACTION(fn) int fn(struct sg_env *env, const struct sg_params *p, \
+			     const struct sg_caller *c, struct sg_reply *r)
 
 /* ---- mutations: open a transaction, change store + model, then
  * sg_tx_commit() makes the dataplane follow and commits, or rolls back the

@@ -53,7 +53,7 @@ static int merged_params(const struct sg_rule *old, const struct sg_params *p, s
 	return 0;
 }
 
-SG_ACTION(ModifySecurityGroupRule)
+SG_ACTION(act_ModifySecurityGroupRule)
 {
 	if (sg_check_region(env, p, r))
 		return -1;

@@ -330,7 +330,7 @@ fail:
 	return -1;
 }
 
-SG_ACTION(CreateNetworkInterface)
+SG_ACTION(act_CreateNetworkInterface)
 {
 	struct sg_nic n;
 	if (sg_check_region(env, p, r))
@@ -364,7 +364,7 @@ scrap:
 	return -1;
 }
 
-SG_ACTION(DeleteNetworkInterface)
+SG_ACTION(act_DeleteNetworkInterface)
 {
 	if (sg_check_region(env, p, r))
 		return -1;
@@ -434,7 +434,7 @@ static bool nic_matches(const struct sg_params *p, const struct sg_caller *c,
 	return false;
 }
 
-SG_ACTION(DescribeNetworkInterfaces)
+SG_ACTION(act_DescribeNetworkInterfaces)
 {
 	static const struct sgu_page_spec spec = {
 		.pages = true, .page_def = 10, .page_max = 1000,
@@ -520,7 +520,7 @@ static void groups_of(const struct sg_nic *n, struct nic_groups *gs)
 	gs->n = n->ngroups;
 }
 
-SG_ACTION(JoinSecurityGroup)
+SG_ACTION(act_JoinSecurityGroup)
 {
 	struct nic_groups gs;
 	const char *sg;
@@ -536,7 +536,7 @@ SG_ACTION(JoinSecurityGroup)
 	return nic_commit_groups(env, n, &gs, r);
 }
 
-SG_ACTION(LeaveSecurityGroup)
+SG_ACTION(act_LeaveSecurityGroup)
 {
 	struct nic_groups gs = { .n = 0 };
 	const char *sg;
@@ -580,7 +580,7 @@ static int modify_parse(struct sg_env *env, const struct sg_params *p, const str
 	return 0;
 }
 
-SG_ACTION(ModifyNetworkInterfaceAttribute)
+SG_ACTION(act_ModifyNetworkInterfaceAttribute)
 {
 	struct nic_change ch;
 	if (sg_check_region(env, p, r))

@@ -142,12 +142,12 @@ static const struct el_kind port_lists = {
 	.json = prl_json,
 };
 
-SG_ACTION(CreatePortRangeList)
+SG_ACTION(act_CreatePortRangeList)
 {
 	struct sg_port_list prl;
 	return el_create(&port_lists, &prl, env, p, c, r);
 }
 
-SG_ACTION(ModifyPortRangeList) { return el_modify(&port_lists, env, p, c, r); }
-SG_ACTION(DeletePortRangeList) { return el_delete(&port_lists, env, p, c, r); }
-SG_ACTION(DescribePortRangeLists) { return el_describe(&port_lists, env, p, c, r); }
+SG_ACTION(act_ModifyPortRangeList) { return el_modify(&port_lists, env, p, c, r); }
+SG_ACTION(act_DeletePortRangeList) { return el_delete(&port_lists, env, p, c, r); }
+SG_ACTION(act_DescribePortRangeLists) { return el_describe(&port_lists, env, p, c, r); }

@@ -155,17 +155,17 @@ static const struct el_kind prefix_lists = {
 	.matches = pl_matches, .json = pl_json,
 };
 
-SG_ACTION(CreatePrefixList)
+SG_ACTION(act_CreatePrefixList)
 {
 	struct sg_prefix_list pl;
 	return el_create(&prefix_lists, &pl, env, p, c, r);
 }
 
-SG_ACTION(ModifyPrefixList) { return el_modify(&prefix_lists, env, p, c, r); }
-SG_ACTION(DeletePrefixList) { return el_delete(&prefix_lists, env, p, c, r); }
-SG_ACTION(DescribePrefixLists) { return el_describe(&prefix_lists, env, p, c, r); }
+SG_ACTION(act_ModifyPrefixList) { return el_modify(&prefix_lists, env, p, c, r); }
+SG_ACTION(act_DeletePrefixList) { return el_delete(&prefix_lists, env, p, c, r); }
+SG_ACTION(act_DescribePrefixLists) { return el_describe(&prefix_lists, env, p, c, r); }
 
-SG_ACTION(DescribePrefixListAttributes)
+SG_ACTION(act_DescribePrefixListAttributes)
 {
 	if (sg_check_region(env, p, r))
 		return -1;

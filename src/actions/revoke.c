@@ -46,7 +46,7 @@ static int mark_by_fields(struct sg_env *env, const struct sg_params *p, const s
 	return rc;
 }
 
-SG_ACTION(RevokeSecurityGroup)
+SG_ACTION(act_RevokeSecurityGroup)
 {
 	if (sg_check_region(env, p, r))
 		return -1;
