@@ -1,5 +1,7 @@
 # sgd - security group dataplane.  `make` builds sgd and sgctl; `make check`
-# installs what is missing, builds, and runs every test; `make demo` runs it.
+# installs what is missing, builds, and runs every test; `make demo` runs it;
+# `make install` / `make uninstall` (PREFIX, DESTDIR, SYSCONFDIR, SYSTEMDUNITDIR).
+.DEFAULT_GOAL := all
 CC      ?= cc
 BUILD   ?= build
 PKGS     = libnftnl libmnl libnl-3.0 libnl-route-3.0 libmicrohttpd jansson sqlite3 libcrypto
@@ -26,10 +28,18 @@ CTL_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/sgctl/*.c))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+PREFIX         ?= /usr/local
+BINDIR         ?= $(PREFIX)/bin
+SBINDIR        ?= $(PREFIX)/sbin
+MAN8DIR        ?= $(PREFIX)/share/man/man8
+SYSCONFDIR     ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+
 include tests/tools/tools.mk
 include bench/bench.mk
 
-.PHONY: all deps check unit integration sdk san-check demo bench fuzz clean install
+.PHONY: all deps check unit integration sdk san-check demo bench fuzz clean \
+	install uninstall install-check
 all: $(BUILD)/sgd $(BUILD)/sgctl
 
 $(BUILD)/libsgd.a: $(LIB_OBJ)
@@ -70,6 +80,7 @@ san-check:
 
 check: deps
 	$(MAKE) all
+	$(MAKE) install-check
 	$(MAKE) CC=clang BUILD=build-clang all
 	$(MAKE) unit
 	$(MAKE) integration
@@ -84,6 +95,28 @@ bench: deps all bench-tools
 
 fuzz:
 	@scripts/fuzz.sh
+
+# The unit's ExecStart follows SBINDIR.  The example config never replaces an
+# operator's sgd.conf: it is installed beside it as sgd.conf.example.
+install: all
+	install -D -m 0755 $(BUILD)/sgd $(DESTDIR)$(SBINDIR)/sgd
+	install -D -m 0755 $(BUILD)/sgctl $(DESTDIR)$(BINDIR)/sgctl
+	install -D -m 0644 man/sgd.8 $(DESTDIR)$(MAN8DIR)/sgd.8
+	install -D -m 0644 man/sgctl.8 $(DESTDIR)$(MAN8DIR)/sgctl.8
+	sed 's|^ExecStart=[^ ]*/sgd |ExecStart=$(SBINDIR)/sgd |' systemd/sgd.service >$(BUILD)/sgd.service
+	install -D -m 0644 $(BUILD)/sgd.service $(DESTDIR)$(SYSTEMDUNITDIR)/sgd.service
+	install -D -m 0644 etc/sgd.conf.example $(DESTDIR)$(SYSCONFDIR)/sgd/sgd.conf.example
+
+# Removes what install put there; sgd.conf, credentials and state stay.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/sgd $(DESTDIR)$(BINDIR)/sgctl \
+	      $(DESTDIR)$(MAN8DIR)/sgd.8 $(DESTDIR)$(MAN8DIR)/sgctl.8 \
+	      $(DESTDIR)$(SYSTEMDUNITDIR)/sgd.service \
+	      $(DESTDIR)$(SYSCONFDIR)/sgd/sgd.conf.example
+	rmdir $(DESTDIR)$(SYSCONFDIR)/sgd 2>/dev/null || true
+
+install-check: all
+	@MAKE='$(MAKE)' BUILD='$(BUILD)' scripts/test-install.sh
 
 clean:
 	rm -rf build build-san build-clang build-fuzz

@@ -69,11 +69,20 @@ struct sg_env {
 	const char *region;                 /* served RegionId, "cn-hangzhou" */
 	const struct sg_account *accounts;  /* known accounts (credentials) */
 	size_t naccounts;
+	/* Where read-only actions find the model: every committed mutation
+	 * publishes a copy here.  NULL: reads use `model` (unit tests). */
+	struct sg_snapshots *snaps;
 };
 
-/* Run one action.  Always fills r; returns 0 on success, -1 on error reply. */
+/* Run one action.  Always fills r; returns 0 on success, -1 on error reply.
+ * Mutations need the writers' lock held; sg_action_read() needs none. */
 int sg_action_run(struct sg_env *env, const char *action, const struct sg_params *p,
 		  const struct sg_caller *c, struct sg_reply *r);
+
+/* Run a read-only action on the newest published snapshot (env->snaps),
+ * without the writers' lock; with no snapshots, on env->model. */
+int sg_action_read(struct sg_env *env, const char *action, const struct sg_params *p,
+		   const struct sg_caller *c, struct sg_reply *r);
 
 /* True when `action` names an implemented action. */
 bool sg_action_known(const char *action);

@@ -39,8 +39,9 @@ struct sg_api_config {
 
 struct sg_api;
 
-/* Start serving.  Every action runs with *lock held (the model has one
- * writer at a time).  0 or -errno. */
+/* Start serving.  Every mutation runs with *lock held (the model has one
+ * writer at a time); Describe* actions run on env->snaps without it, so they
+ * never wait for a writer.  0 or -errno. */
 int sg_api_start(const struct sg_api_config *cfg, struct sg_env *env, pthread_mutex_t *lock,
 		 struct sg_api **out);
 void sg_api_stop(struct sg_api *a);

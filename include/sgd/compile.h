@@ -1,4 +1,4 @@
-/* compile.h - pure compiler from the model to the ruleset IR (GUIDE.md s.4-5). */
+/* compile.h - pure compiler from the model to the ruleset IR (docs/semantics.md). */
 #ifndef SGD_COMPILE_H
 #define SGD_COMPILE_H
 

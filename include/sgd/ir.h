@@ -143,10 +143,13 @@ struct ir_table {
 	size_t nchains, capchains;
 };
 
-/* A minimal change list between two tables.  nft/ applies it as one batch in
- * this order: add sets (with their elements), add chains (empty), delete and
- * add elements of kept sets, replace the rules of new and changed chains
- * (flush + add), delete removed chains, delete removed sets. */
+/* A minimal change list between two tables.  ir_diff() lists the changes in
+ * this order: add sets (with their elements), add chains (empty), the
+ * elements of kept sets (per set, deletions before additions), the rules of
+ * new and changed chains (flush + add), delete removed chains, delete removed
+ * sets.  sgnft_apply() sends them as one batch in that order, except that it
+ * sends every new chain first and every new set second: a new set's map
+ * elements may jump to a new chain. */
 enum ir_change_kind {
 	IR_CH_ADD_SET,      /* set (with all elements) */
 	IR_CH_ADD_CHAIN,    /* chain declared, rules come with IR_CH_SET_RULES */

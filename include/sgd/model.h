@@ -4,6 +4,7 @@
 #ifndef SGD_MODEL_H
 #define SGD_MODEL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -147,7 +148,7 @@ struct sg_nic {
 	size_t ngroups;
 };
 
-/* Limits; defaults are the spec's, the config file may raise them. */
+/* Limits; defaults are the spec's, the config file's quota.* keys change them. */
 struct sg_quota {
 	uint32_t rules_per_group;        /* 200 */
 	uint32_t group_rules_per_group;  /* 20 group-sourced rules per basic group */
@@ -171,6 +172,27 @@ struct sg_model {
 void sg_model_init(struct sg_model *m);
 void sg_model_free(struct sg_model *m);
 void sg_quota_defaults(struct sg_quota *q);
+
+/* A deep copy of src into dst (initialised here).  0 or -ENOMEM (dst is
+ * then empty). */
+int sg_model_clone(struct sg_model *dst, const struct sg_model *src);
+
+/* ---- the read snapshot: an immutable copy of the model, published after
+ * every committed change, so readers never wait for a writer ---- */
+struct sg_snapshot;
+struct sg_snapshots {
+	pthread_mutex_t mu;        /* held only to swap or reference cur */
+	struct sg_snapshot *cur;   /* newest published copy, NULL before the first */
+};
+void sg_snapshots_init(struct sg_snapshots *s);
+void sg_snapshots_free(struct sg_snapshots *s);
+/* Publish a copy of m (the caller holds the writers' lock, so m is stable).
+ * 0 or -ENOMEM (the previous snapshot stays). */
+int sg_snapshots_publish(struct sg_snapshots *s, const struct sg_model *m);
+/* The newest snapshot's model and a reference to hand back to _put();
+ * NULL when nothing was published yet. */
+const struct sg_model *sg_snapshots_get(struct sg_snapshots *s, struct sg_snapshot **ref);
+void sg_snapshots_put(struct sg_snapshots *s, struct sg_snapshot *ref);
 
 /* ---- lookup: return NULL when absent ---- */
 struct sg_group *sg_group_find(const struct sg_model *m, const char *id);
@@ -233,7 +255,7 @@ void sg_port_format(const struct sg_port_range *p, char *buf, size_t len);
 
 /* Random ids like the cloud's: prefix + 20 [a-z0-9] characters. */
 void sg_id_new(const char *prefix, char *buf, size_t len);
-/* Current UTC time as "YYYY-MM-DDThh:mmZ" (the ECS CreationTime form). */
+/* Current UTC time as "YYYY-MM-DDThh:mm:ssZ" (the ECS CreationTime form). */
 void sg_time_now(char *buf, size_t len);
 
 #endif

@@ -35,7 +35,7 @@ size_t sgnft_last_batch_size(const struct sgnft *n);
 int sgnft_watch_fd(const struct sgnft *n);
 int sgnft_watch_read(struct sgnft *n, const char *table, bool *tampered);
 
-/* Delete table `name` if present (used by `sgd --flush` and tests). */
+/* Delete table `name` if present (tests only: sgd never deletes its table). */
 int sgnft_delete_table(struct sgnft *n, const char *name);
 
 #endif

@@ -72,6 +72,23 @@ int sg_action_run(struct sg_env *env, const char *action, const struct sg_params
 	return rc;
 }
 
+int sg_action_read(struct sg_env *env, const char *action, const struct sg_params *p,
+		   const struct sg_caller *c, struct sg_reply *r)
+{
+	struct sg_snapshot *ref = NULL;
+	struct sg_env view = *env;
+	if (env->snaps) {
+		view.model = (struct sg_model *)sg_snapshots_get(env->snaps, &ref);
+		view.store = NULL; /* a reader never writes */
+		if (!view.model)
+			return sg_fail(r, 503, "ServiceUnavailable",
+				       "The request has failed due to a temporary failure of the server.");
+	}
+	int rc = sg_action_run(&view, action, p, c, r);
+	sg_snapshots_put(env->snaps, ref);
+	return rc;
+}
+
 /* ---- replies ---- */
 
 void sg_reply_init(struct sg_reply *r)
@@ -240,5 +257,8 @@ int sg_tx_commit(struct sg_env *env, struct sg_reply *r)
 		return sg_fail(r, 500, "InternalError",
 			       "The request processing has failed due to some unknown error (store commit).");
 	}
+	/* Readers see the change from now on (read-your-writes). */
+	if (env->snaps && sg_snapshots_publish(env->snaps, env->model))
+		fprintf(stderr, "sgd: out of memory publishing the read snapshot: reads lag until the next change\n");
 	return 0;
 }

@@ -178,33 +178,67 @@ SG_ACTION(act_ModifySecurityGroupPolicy)
 
 /* ---- DescribeSecurityGroups ---- */
 
-/* SecurityGroupIds is a JSON array string in the reference
- * ('["sg-a","sg-b"]'); a comma-separated list is accepted too. */
-static bool id_in_list(const char *list, const char *id)
+/* SecurityGroupIds, parsed once per call: a JSON array string in the
+ * reference ('["sg-a","sg-b"]'); a comma-separated list is accepted too. */
+#define SG_DESCRIBE_MAX_IDS 100
+struct id_filter {
+	char *buf;                             /* the ids, NUL-separated */
+	const char *ids[SG_DESCRIBE_MAX_IDS];
+	size_t n;
+	bool on;                               /* the parameter was given */
+};
+
+static int id_filter_add(struct id_filter *f, const char *id, struct sg_reply *r)
 {
+	if (f->n == SG_DESCRIBE_MAX_IDS)
+		return sg_fail(r, 400, "InvalidParameter",
+			       "The parameter SecurityGroupIds has more than %d items.", SG_DESCRIBE_MAX_IDS);
+	f->ids[f->n++] = id;
+	return 0;
+}
+
+static int id_filter_parse(const char *list, struct id_filter *f, struct sg_reply *r)
+{
+	memset(f, 0, sizeof(*f));
 	if (!list || !*list)
-		return true;
+		return 0;
+	f->on = true;
+	if (!(f->buf = strdup(list)))
+		return sg_fail(r, 500, "InternalError", "Out of memory.");
 	json_t *arr = list[0] == '[' ? json_loads(list, 0, NULL) : NULL;
 	if (arr) {
-		bool hit = false;
+		/* Copy each string into buf (the JSON text is longer than the ids). */
+		char *out = f->buf;
 		size_t i;
 		json_t *v;
-		json_array_foreach(arr, i, v)
-			if (json_is_string(v) && strcmp(json_string_value(v), id) == 0)
-				hit = true;
+		int rc = 0;
+		json_array_foreach(arr, i, v) {
+			if (!json_is_string(v) || rc)
+				continue;
+			size_t len = strlen(json_string_value(v));
+			memcpy(out, json_string_value(v), len + 1);
+			rc = id_filter_add(f, out, r);
+			out += len + 1;
+		}
 		json_decref(arr);
-		return hit;
+		return rc;
 	}
-	size_t n = strlen(id);
-	for (const char *s = list; s && *s;) {
-		while (*s == ' ' || *s == '"' || *s == '[')
-			s++;
-		if (strncmp(s, id, n) == 0 && strchr(",\"] ", s[n]))
+	for (char *save = NULL, *tok = strtok_r(f->buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \"[");
+		tok[strcspn(tok, " \"]")] = '\0';
+		if (*tok && id_filter_add(f, tok, r))
+			return -1;
+	}
+	return 0;
+}
+
+static bool id_filter_has(const struct id_filter *f, const char *id)
+{
+	if (!f->on)
+		return true;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->ids[i], id) == 0)
 			return true;
-		s = strchr(s, ',');
-		if (s)
-			s++;
-	}
 	return false;
 }
 
@@ -244,7 +278,7 @@ static json_t *group_json(const struct sg_model *m, const struct sg_group *g)
 }
 
 static bool group_matches(const struct sg_params *p, const struct sg_caller *c,
-			  const struct sg_group *g)
+			  const struct id_filter *ids, const struct sg_group *g)
 {
 	const char *id = sg_param(p, "SecurityGroupId");
 	const char *vpc = sg_param(p, "VpcId");
@@ -254,7 +288,7 @@ static bool group_matches(const struct sg_params *p, const struct sg_caller *c,
 		return false;
 	if (id && *id && strcmp(id, g->id) != 0)
 		return false;
-	if (!id_in_list(sg_param(p, "SecurityGroupIds"), g->id))
+	if (!id_filter_has(ids, g->id))
 		return false;
 	if (vpc && *vpc && strcmp(vpc, g->vpc_id) != 0)
 		return false;
@@ -272,20 +306,26 @@ SG_ACTION(act_DescribeSecurityGroups)
 		.tokens = true, .max_def = 10, .max_lo = 1, .max_hi = 100,
 	};
 	struct sgu_page pg;
+	struct id_filter ids;
 	if (sg_check_region(env, p, r) || sgu_page_parse(p, &spec, &pg, r))
 		return -1;
+	if (id_filter_parse(sg_param(p, "SecurityGroupIds"), &ids, r)) {
+		free(ids.buf);
+		return -1;
+	}
 	json_t *body = sg_json_body(r);
 	sgu_set(body, "RegionId", env->region);
 	json_t *arr = sgu_wrapped_array(body, "SecurityGroups", "SecurityGroup");
 	size_t total = 0;
 	for (size_t i = 0; i < env->model->ngroups; i++) {
 		const struct sg_group *g = &env->model->groups[i];
-		if (!group_matches(p, c, g))
+		if (!group_matches(p, c, &ids, g))
 			continue;
 		if (sgu_page_has(&pg, total))
 			json_array_append_new(arr, group_json(env->model, g));
 		total++;
 	}
+	free(ids.buf);
 	sgu_page_render(body, &pg, total, true);
 	return 0;
 }

@@ -19,32 +19,38 @@ int sg_tx_begin(struct sg_env *env, struct sg_reply *r);  /* 0 or error reply */
 /* Sync dataplane, then COMMIT.  On failure: ROLLBACK, reload model, error
  * reply (500 InternalError with the kernel's message) and -1. */
 int sg_tx_commit(struct sg_env *env, struct sg_reply *r);
-/* Abort after a validation failure that happened after sg_tx_begin(). */
+/* After any failure between sg_tx_begin() and sg_tx_commit(): ROLLBACK and
+ * reload the model from the store. */
 void sg_tx_abort(struct sg_env *env);
 /* Store write helper: on failure sets 500 InternalError and returns -1. */
 int sg_tx_check(int rc, struct sg_reply *r);
 
 /* ---- common request checks; each returns 0 or fills r and returns -1 ---- */
-/* RegionId must be present and equal env->region. */
+/* RegionId must be present (400 MissingParameter) and equal env->region
+ * (404 InvalidRegionId.NotFound). */
 int sg_check_region(const struct sg_env *env, const struct sg_params *p, struct sg_reply *r);
 /* Looks up a group the caller may touch: 404 InvalidSecurityGroupId.NotFound
  * when absent, 401 InvalidOperation.SecurityGroupNotAuthorized when another
- * account's.  `param` is the parameter name for messages. */
+ * account's.  id is not checked for form (sg_need_group_param() does). */
 struct sg_group *sg_need_group(struct sg_env *env, const char *id, const struct sg_caller *c,
 			       struct sg_reply *r);
-/* The SecurityGroupId parameter: required, well-formed, existing, owned. */
+/* The SecurityGroupId parameter: required (400 MissingParameter), well-formed
+ * (400 InvalidSecurityGroupId.Malformed), existing and owned (sg_need_group()). */
 struct sg_group *sg_need_group_param(struct sg_env *env, const struct sg_params *p,
 				     const struct sg_caller *c, struct sg_reply *r);
 /* Ownership: the admin owns all. */
 bool sg_owns(const struct sg_caller *c, uint64_t owner_id);
-/* Required parameter: 400 MissingParameter.<Name> when absent/empty. */
+/* Required parameter: 400 MissingParameter (the message names it) when
+ * absent or empty. */
 const char *sg_need(const struct sg_params *p, const char *name, struct sg_reply *r);
 
 /* ---- JSON answer helpers ---- */
 json_t *sg_json_body(struct sg_reply *r); /* r->body, created on first use */
 
 /* ---- ClientToken: answer a repeated token with its first answer ---- */
-/* Returns 1 when a stored answer was put into r, 0 when the call must run. */
+/* Returns 1 when r holds the answer: the stored one, or an error (a malformed
+ * token: 400 InvalidClientToken.Malformed; the same token with other
+ * parameters: 400 IdempotentParameterMismatch).  0 when the call must run. */
 int sg_token_replay(struct sg_env *env, const struct sg_params *p, const struct sg_caller *c,
 		    const char *action, struct sg_reply *r);
 /* Within the open transaction, remember r's answer for the token (if any). */

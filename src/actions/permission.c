@@ -325,7 +325,7 @@ static int owner_of(struct sg_env *env, struct perm_in *in, const struct sg_call
 }
 
 /* The address family a protocol belongs to, 0 when it has none.  The name
- * ICMP follows the rule's family (ICMPv6 for IPv6 addresses, GUIDE.md s.4);
+ * ICMP follows the rule's family (ICMPv6 in IPv6: docs/semantics.md);
  * ICMPv6 and the IANA numbers 1 (ICMP) and 58 (ICMPv6) are one family's. */
 static int proto_family(const struct sg_rule *rule)
 {

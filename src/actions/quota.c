@@ -1,4 +1,4 @@
-/* quota.c - the rule quotas every rule change must keep (GUIDE.md s.4): rules
+/* quota.c - the rule quotas every rule change must keep (docs/semantics.md, Quotas): rules
  * per group, group-sourced rules per basic group, and rules over all groups of
  * one interface, where a port-list rule costs the list's MaxEntries.  Shared by
  * AuthorizeSecurityGroup (adds) and ModifySecurityGroupRule (replaces one). */

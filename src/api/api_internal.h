@@ -157,6 +157,14 @@ typedef int (*sg_run_fn)(struct sg_env *env, const char *action, const struct sg
 			 const struct sg_caller *c, struct sg_reply *r);
 typedef bool (*sg_known_fn)(const char *action);
 
+/* What the pipeline runs; tests substitute fakes. */
+struct sg_api_ops {
+	sg_run_fn run;              /* sg_action_run: mutations, under the lock */
+	sg_known_fn known;          /* sg_action_known */
+	sg_run_fn read;             /* sg_action_read: reads, no lock; NULL = run */
+	sg_known_fn read_only;      /* sg_action_read_only */
+};
+
 struct sg_api_ctx {
 	struct sg_env *env;
 	pthread_mutex_t *lock;
@@ -164,8 +172,10 @@ struct sg_api_ctx {
 	struct sg_nonce_cache *nonces;
 	gid_t admin_gid;
 	struct sg_account admin_account;
-	sg_run_fn run;              /* sg_action_run; tests substitute */
-	sg_known_fn known;          /* sg_action_known */
+	sg_run_fn run;
+	sg_known_fn known;
+	sg_run_fn read;
+	sg_known_fn read_only;
 };
 
 /* Parse, authenticate, run, render one request.  Always fills out (0), or
@@ -174,9 +184,9 @@ int sg_api_handle(const struct sg_api_ctx *ctx, const struct sg_http_req *rq,
 		  const struct sg_peer *peer, time_t now, struct sg_http_resp *out);
 
 /* ---- server (server.c) ---- */
-/* sg_api_start with another action runner (tests). */
+/* sg_api_start with other action runners (tests). */
 int sg_api_start_with(const struct sg_api_config *cfg, struct sg_env *env, pthread_mutex_t *lock,
-		      sg_run_fn run, sg_known_fn known, struct sg_api **out);
+		      const struct sg_api_ops *ops, struct sg_api **out);
 /* The bound TCP port (listen "127.0.0.1:0" picks one), 0 when TCP is off. */
 unsigned sg_api_tcp_port(const struct sg_api *a);
 

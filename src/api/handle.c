@@ -1,5 +1,6 @@
 /* handle.c - one request through the pipeline: parse, authenticate, check
- * Action and Version, run the action under the model lock, render.  Pure
+ * Action and Version, run the action (mutations under the writers' lock,
+ * reads on a snapshot without it), render.  Pure
  * of sockets so tests and fuzzers drive it directly. */
 #include <errno.h>
 #include <string.h>
@@ -75,11 +76,15 @@ int sg_api_handle(const struct sg_api_ctx *ctx, const struct sg_http_req *rq,
 	if (sg_api_req_parse(rq, &q, &r) || authenticate(ctx, rq, &q, peer, now, &c, &r) ||
 	    check_action(ctx, &q, peer, &r))
 		goto render;
-	if (ctx->lock)
-		pthread_mutex_lock(ctx->lock);
-	ctx->run(ctx->env, q.action, &q.all, &c, &r);
-	if (ctx->lock)
-		pthread_mutex_unlock(ctx->lock);
+	if (ctx->read && ctx->read_only(q.action)) {
+		ctx->read(ctx->env, q.action, &q.all, &c, &r); /* never waits for a writer */
+	} else {
+		if (ctx->lock)
+			pthread_mutex_lock(ctx->lock);
+		ctx->run(ctx->env, q.action, &q.all, &c, &r);
+		if (ctx->lock)
+			pthread_mutex_unlock(ctx->lock);
+	}
 	action = q.action;
 render:
 	rc = sg_render(&r, action, q.xml, rid, host_id(rq), out);

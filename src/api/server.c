@@ -375,7 +375,7 @@ void sg_api_stop(struct sg_api *a)
 }
 
 int sg_api_start_with(const struct sg_api_config *cfg, struct sg_env *env, pthread_mutex_t *lock,
-		      sg_run_fn run, sg_known_fn known, struct sg_api **out)
+		      const struct sg_api_ops *ops, struct sg_api **out)
 {
 	struct sg_api *a = calloc(1, sizeof(*a));
 	unsigned timeout = cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT;
@@ -389,7 +389,8 @@ int sg_api_start_with(const struct sg_api_config *cfg, struct sg_env *env, pthre
 	}
 	a->ctx = (struct sg_api_ctx){
 		.env = env, .lock = lock, .creds = cfg->creds, .admin_gid = cfg->admin_gid,
-		.admin_account = cfg->admin_account, .run = run, .known = known,
+		.admin_account = cfg->admin_account, .run = ops->run, .known = ops->known,
+		.read = ops->read, .read_only = ops->read_only,
 	};
 	a->ctx.nonces = sg_nonce_new(SG_NONCE_CAP, SG_NONCE_WINDOW_S);
 	a->max_body = cfg->max_body ? cfg->max_body : DEFAULT_BODY;
@@ -426,7 +427,11 @@ fail:
 int sg_api_start(const struct sg_api_config *cfg, struct sg_env *env, pthread_mutex_t *lock,
 		 struct sg_api **out)
 {
-	return sg_api_start_with(cfg, env, lock, sg_action_run, sg_action_known, out);
+	static const struct sg_api_ops ops = {
+		.run = sg_action_run, .known = sg_action_known,
+		.read = sg_action_read, .read_only = sg_action_read_only,
+	};
+	return sg_api_start_with(cfg, env, lock, &ops, out);
 }
 
 unsigned sg_api_tcp_port(const struct sg_api *a)

@@ -1,4 +1,4 @@
-/* compile.c - sg_compile(): the model -> `inet sgd` table (GUIDE.md s.4-5). */
+/* compile.c - sg_compile(): the model -> `inet sgd` table (docs/semantics.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -57,7 +57,7 @@ static int dhcp_rule(struct ir_chain *c, int fam, uint16_t sport, uint16_t dport
 	return 0;
 }
 
-/* Platform traffic a cloud vSwitch always delivers (GUIDE.md s.4). */
+/* Platform traffic a cloud vSwitch always delivers (docs/semantics.md). */
 static int platform_rules(struct ir_chain *c)
 {
 	struct ir_rule *r = new_rule(c, IR_V_ACCEPT, "platform: ipv6 nd");

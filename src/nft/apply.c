@@ -145,8 +145,8 @@ static const char *change_name(const struct ir_change *c)
 	return "?";
 }
 
-/* The order of ir.h, except that new chains come before new sets: a new
- * dispatch map's elements jump to chains that must exist already. */
+/* The change list's order (ir.h), except that new chains come before new
+ * sets: a new dispatch map's elements jump to chains that must exist already. */
 static int build_changes(struct nbatch *nb, const struct ir_changes *ch, char *errmsg,
 			 size_t len)
 {

@@ -33,21 +33,24 @@ static int set_mode(struct sgd_config *c, const char *v)
 	else if (strcmp(v, "routed") == 0)
 		c->mode = IR_MODE_ROUTED;
 	else if (strcmp(v, "bridge") == 0)
-		return -EOPNOTSUPP; /* GUIDE.md s.5: a later step */
+		return -EOPNOTSUPP; /* docs/semantics.md, Not implemented */
 	else
 		return -EINVAL;
 	return 0;
 }
 
-static int set_u32(uint32_t *dst, const char *v)
+/* A positive decimal number up to max. */
+static int set_u32_max(uint32_t *dst, const char *v, unsigned long max)
 {
 	char *end;
 	unsigned long n = strtoul(v, &end, 10);
-	if (!*v || *end || n == 0 || n > 1000000)
+	if (!*v || *end || n == 0 || n > max)
 		return -EINVAL;
 	*dst = (uint32_t)n;
 	return 0;
 }
+
+static int set_u32(uint32_t *dst, const char *v) { return set_u32_max(dst, v, 1000000); }
 
 #define STR(dst, v) (snprintf((dst), sizeof(dst), "%s", (v)) >= (int)sizeof(dst) ? -ENAMETOOLONG : 0)
 
@@ -83,8 +86,9 @@ static int set_key(struct sgd_config *c, const char *k, const char *v)
 	if (strcmp(k, "admin_account_name") == 0) return STR(c->admin_account.name, v);
 	if (strcmp(k, "max_body") == 0) {
 		uint32_t n = 0;
-		int rc = set_u32(&n, v);
-		c->max_body = n;
+		int rc = set_u32_max(&n, v, 64u << 20); /* bytes, up to 64 MiB */
+		if (!rc)
+			c->max_body = n;
 		return rc;
 	}
 	if (strcmp(k, "timeout") == 0) return set_u32(&c->timeout_s, v);

@@ -32,7 +32,8 @@ struct sgd {
 	struct sg_api *api;
 	struct sg_link *link;
 	struct sgd_instance inst;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;      /* the writers' lock: mutations, reload, repair */
+	struct sg_snapshots snaps; /* what readers see; see sg_snapshots_publish */
 };
 
 static void notify(const char *state)
@@ -115,9 +116,12 @@ static int start(struct sgd *d)
 	else
 		fprintf(stderr, "sgd: cannot watch links (libnl); filtering is unaffected\n");
 
+	if ((rc = sg_snapshots_publish(&d->snaps, &d->model)))
+		return rc;
 	d->env = (struct sg_env){
 		.model = &d->model, .store = d->store, .sync = sg_dp_sync, .sync_ctx = &d->dp,
 		.region = d->cfg.region, .accounts = d->creds.accounts, .naccounts = d->creds.naccounts,
+		.snaps = &d->snaps,
 	};
 	gid_t admin_gid = (gid_t)-1;
 	if (d->cfg.admin_group[0]) {
@@ -166,6 +170,7 @@ static void on_reload(struct sgd *d)
 	d->model.quota = q;
 	if (sg_store_load(d->store, &d->model) == 0)
 		apply_all(d, "SIGHUP");
+	sg_snapshots_publish(&d->snaps, &d->model);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -220,6 +225,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	pthread_mutex_init(&d.lock, NULL);
+	sg_snapshots_init(&d.snaps);
 	raise_fd_limit();
 	d.inst.dir_lock = d.inst.ns_name = -1;
 
@@ -247,6 +253,7 @@ int main(int argc, char **argv)
 	if (d.store)
 		sg_store_close(d.store);
 	sg_model_free(&d.model);
+	sg_snapshots_free(&d.snaps);
 	sg_creds_free(&d.creds);
 	sgd_instance_release(&d.inst);
 	return rc ? 1 : 0;

@@ -1,6 +1,6 @@
-"""refmodel.py - reference model of sgd's inbound decision (GUIDE.md s.4).
+"""refmodel.py - reference model of sgd's inbound decision (docs/semantics.md).
 
-Written from the guide, not from sgd's C code, so that the random test
+Written from docs/semantics.md, not from sgd's C code, so that the random test
 (randtest.py) compares two independent readings of the same semantics.
 
 A scenario is plain data:
@@ -19,13 +19,13 @@ A rule:
 A packet: {"src": ip, "dst": ip, "proto": int, "sport": int, "dport": int}.
 
 Decision for a packet entering NIC n (new flows only: the probes never reuse
-a flow, so step 1 of the guide, conntrack, never applies):
+a flow, so step 1 of docs/semantics.md, conntrack, never applies):
   2. the sender is a NIC (by source address) sharing with n a basic group
      whose InnerAccessPolicy is Accept -> accept;
   3. the rules of all of n's groups, merged: the lowest priority number that
      has a matching rule decides; at that priority any drop wins;
   4. otherwise drop.
-Protocol families (GUIDE.md section 4): the name ICMP means ICMP for IPv4
+Protocol families (docs/semantics.md): the name ICMP means ICMP for IPv4
 packets and ICMPv6 for IPv6 ones; ICMPv6 is IPv6 only.  Ports exist for TCP and UDP only.
 """
 import ipaddress

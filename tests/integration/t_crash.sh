@@ -225,7 +225,7 @@ while [ $round -lt "$ROUNDS" ] && [ $SECONDS -lt $T_END ]; do
 	fi
 	killer=$!
 	T_PIDS+=("$killer")
-	[ "$how" == "${how#after kernel}" ] || wait_until 2000 test -e "$T_TMP/mon.ready"
+	[ "$how" == "${how#after kernel}" ] || wait_until "$HANG_MS" test -e "$T_TMP/mon.ready"
 	acked=0 INFLIGHT=""
 	for ((i = 0; i < 60; i++)); do
 		pick_op

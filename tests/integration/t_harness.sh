@@ -113,7 +113,7 @@ bulk 203.0.113.9 3000
 log "stateful sanity: an established flow's replies pass the guard"
 need_cmd socat
 bg_in c1 socat -T3 TCP-LISTEN:8080,reuseaddr SYSTEM:'echo hello'
-wait_until 2000 nsx c1 sh -c "grep -q ':1F90 ' /proc/net/tcp" || fail "socat listener did not start"
+wait_until "$HANG_MS" nsx c1 sh -c "grep -q ':1F90 ' /proc/net/tcp" || fail "socat listener did not start"
 got=$(nsx host timeout 5 socat -t3 -T3 - TCP:"$(client_ip4 1)":8080 </dev/null 2>&1)
 assert_eq "host -> c1 TCP reply through the guard" hello "$got"
 finish

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Load and abuse of the API (host mode):
 #  - 50 concurrent clients over the Unix socket mixing describes and
-#    mutations: no 5xx, no failed connection, sgd answers a watchdog
-#    quickly throughout, every acknowledged rule is in the database and the
+#    mutations: no 5xx, no failed connection, a watchdog's describes are
+#    answered throughout, every acknowledged rule is in the database and the
 #    kernel, and the kernel table equals a fresh compile of the database;
-#  - idle and dribbling connections do not hold up anyone else;
+#  - idle and dribbling connections do not stop anyone else being answered;
+# Latencies are logged, never asserted (a busy machine is slow, not wrong):
+# make bench measures them.  Each request's only bound is a hang bound.
 #  - a body over the limit gets 413 (with and without Content-Length);
 #  - an unsigned flood over TCP gets 4xx quickly, and a signed request
 #    still works after it.
@@ -30,8 +32,8 @@ new_nic h1 "$H" "$(host_ip6 1)" "${GIDS[@]:0:5}" >/dev/null
 
 # One request over the socket; prints "HTTP_CODE SECONDS".
 req() { # QUERY
-	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 10 \
-		--unix-socket "$SGD_SOCK" "http://localhost/?RegionId=cn-hangzhou&$1" || echo "000 10"
+	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time "$((HANG_MS / 1000))" \
+		--unix-socket "$SGD_SOCK" "http://localhost/?RegionId=cn-hangzhou&$1" || echo "000 $((HANG_MS / 1000))"
 }
 perm() { # PORT
 	echo "Permissions.1.SourceCidrIp=203.0.113.0%2F24&Permissions.1.IpProtocol=TCP&Permissions.1.PortRange=$1%2F$1"
@@ -94,8 +96,7 @@ wmax=$(awk '{print $2}' "$T_TMP/watchdog" | sort -n | tail -n1)
 wn=$(wc -l <"$T_TMP/watchdog")
 log "client latency p99 ${p99}s; watchdog: $wn describes, slowest ${wmax}s"
 assert_eq "watchdog answered 200 throughout" "" "$(awk '$1 != 200' "$T_TMP/watchdog")"
-awk -v m="$wmax" 'BEGIN {exit !(m < 2)}' && ok "sgd responsive throughout (slowest watchdog ${wmax}s)" ||
-	fail "sgd answered the watchdog only after ${wmax}s"
+[ "$wn" -gt 0 ] && ok "the watchdog ran ($wn describes during the load)" || fail "the watchdog never ran"
 
 # Every acknowledged rule is in the database, nothing else.
 expected() { # G: ports authorized and not revoked
@@ -129,7 +130,7 @@ n=$(grep -c 'SIGHUP: table inet sgd replaced' "$SGD_LOG")
 before=$(sgd_nft -j list table inet sgd | jq -S '[.nftables[] | (.set? // .map? // empty) | del(.handle)
 	| if .elem then .elem |= sort_by(tostring) else . end] | sort_by(.name)')
 kill -HUP "$SGD_PID"
-wait_until 3000 bash -c "[ \$(grep -c 'SIGHUP: table inet sgd replaced' '$SGD_LOG') -gt $n ]" ||
+wait_until "$HANG_MS" bash -c "[ \$(grep -c 'SIGHUP: table inet sgd replaced' '$SGD_LOG') -gt $n ]" ||
 	fail "no SIGHUP re-apply logged"
 after=$(sgd_nft -j list table inet sgd | jq -S '[.nftables[] | (.set? // .map? // empty) | del(.handle)
 	| if .elem then .elem |= sort_by(tostring) else . end] | sort_by(.name)')
@@ -137,11 +138,11 @@ assert_eq "after the load: kernel sets equal a fresh compile" "$before" "$after"
 
 # ---- 2. slow clients ----
 # 30 connections that send nothing, 5 that send half a request line, 5
-# that dribble a body one byte every 100 ms: held open for 3 s while
-# others are served.
-python3 - "$SGD_SOCK" "$T_TMP/slow.ready" <<'PY' &
-import socket, sys, time
-path, ready = sys.argv[1], sys.argv[2]
+# that dribble a body one byte every 100 ms: held open until the test has
+# been served (the file slow.done; at most HANG_MS).
+python3 - "$SGD_SOCK" "$T_TMP/slow.ready" "$T_TMP/slow.done" "$HANG_MS" <<'PY' &
+import os, socket, sys, time
+path, ready, done, hang_ms = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 def conn():
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
@@ -155,8 +156,8 @@ for s in drib:
     s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
               b"Content-Length: 1000\r\n\r\n")
 open(ready, "w").close()
-end = time.time() + 3
-while time.time() < end:
+end = time.time() + hang_ms / 1000
+while time.time() < end and not os.path.exists(done):
     for s in drib:
         try:
             s.send(b"A")
@@ -166,7 +167,7 @@ while time.time() < end:
 PY
 slow=$!
 T_PIDS+=("$slow")
-wait_until 3000 test -e "$T_TMP/slow.ready" || fail "slow clients did not connect"
+wait_until "$HANG_MS" test -e "$T_TMP/slow.ready" || fail "slow clients did not connect"
 worst=0
 for ((i = 0; i < 10; i++)); do
 	out=$(req "Action=DescribeSecurityGroupAttribute&SecurityGroupId=${GIDS[0]}")
@@ -177,19 +178,19 @@ out=$(req "Action=AuthorizeSecurityGroup&SecurityGroupId=${GIDS[0]}&$(perm 29000
 assert_eq "a mutation with slow clients connected" 200 "${out%% *}"
 kill -0 "$slow" 2>/dev/null && ok "slow clients were still connected during those requests" ||
 	fail "slow clients were gone too early: the test did not test"
-awk -v m="$worst" 'BEGIN {exit !(m < 1)}' && ok "slow clients do not hold up others (slowest ${worst}s)" ||
-	fail "a request took ${worst}s with slow clients connected"
+: >"$T_TMP/slow.done"
+log "with slow clients connected: slowest answer ${worst}s"
 wait "$slow"
 expect_pass tcp 203.0.113.5 "$H" - 29000
 
 # ---- 3. bodies over the limit (1 MiB by default) ----
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$T_TMP/big"
-code=$(curl -s -o "$T_TMP/413.json" -w '%{http_code}' --max-time 10 --unix-socket "$SGD_SOCK" \
+code=$(curl -s -o "$T_TMP/413.json" -w '%{http_code}' --max-time "$((HANG_MS / 1000))" --unix-socket "$SGD_SOCK" \
 	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$T_TMP/big" \
 	"http://localhost/?Action=DescribeSecurityGroups&RegionId=cn-hangzhou")
 assert_eq "2 MiB body with Content-Length: 413" 413 "$code"
 assert_eq "413 names the error" RequestBodyTooLarge "$(jq -r .Code "$T_TMP/413.json" 2>/dev/null)"
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --unix-socket "$SGD_SOCK" \
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$((HANG_MS / 1000))" --unix-socket "$SGD_SOCK" \
 	-H 'Transfer-Encoding: chunked' -H 'Content-Type: application/x-www-form-urlencoded' \
 	--data-binary @"$T_TMP/big" "http://localhost/?Action=DescribeSecurityGroups&RegionId=cn-hangzhou")
 assert_eq "2 MiB chunked body: 413" 413 "$code"
@@ -200,7 +201,7 @@ assert_eq "2 MiB chunked body: 413" 413 "$code"
 head -c $((12 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$T_TMP/huge"
 rss0=$(awk '/VmRSS/ {print $2}' "/proc/$SGD_PID/status")
 t0=$(date +%s%N)
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --unix-socket "$SGD_SOCK" \
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$((HANG_MS / 1000))" --unix-socket "$SGD_SOCK" \
 	-H 'Transfer-Encoding: chunked' -H 'Content-Type: application/x-www-form-urlencoded' \
 	--data-binary @"$T_TMP/huge" "http://localhost/?Action=DescribeSecurityGroups&RegionId=cn-hangzhou")
 ms=$((($(date +%s%N) - t0) / 1000000))
@@ -223,7 +224,7 @@ for ((i = 0; i < N; i++)); do
 	echo 'output = "/dev/null"'
 done >"$T_TMP/flood.cfg"
 t0=$(date +%s%N)
-nsx host curl -s --parallel --parallel-max 50 --max-time 10 -K "$T_TMP/flood.cfg" \
+nsx host curl -s --parallel --parallel-max 50 --max-time "$((HANG_MS / 1000))" -K "$T_TMP/flood.cfg" \
 	-w '%{http_code} %{time_total}\n' >"$T_TMP/flood.out"
 ms=$((($(date +%s%N) - t0) / 1000000))
 got=$(wc -l <"$T_TMP/flood.out")
@@ -253,7 +254,7 @@ print("http://127.0.0.1:%s/?%s&Signature=%s" % (port, q, enc(sig)))
 PY
 }
 url=$(signed_url DescribeSecurityGroups)
-code=$(nsx host curl -s -o "$T_TMP/signed.json" -w '%{http_code}' --max-time 10 "$url")
+code=$(nsx host curl -s -o "$T_TMP/signed.json" -w '%{http_code}' --max-time "$((HANG_MS / 1000))" "$url")
 assert_eq "a signed request after the flood" 200 "$code"
 [ "$code" == 200 ] || cat "$T_TMP/signed.json" >&2
 kill -0 "$SGD_PID" 2>/dev/null && ok "sgd still running" || fail "sgd died"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Platform traffic is always let in on a managed interface, whatever the
-# rules (GUIDE.md section 4): IPv6 neighbor discovery, DHCPv4 and DHCPv6
+# rules (docs/semantics.md): IPv6 neighbor discovery, DHCPv4 and DHCPv6
 # replies.  The NIC's group has no rule that would allow any of it.
 . "$(dirname "$0")/lib.sh"
 need_cmd socat
@@ -25,7 +25,7 @@ authorize "$A" Ipv6SourceCidrIp="$C6/128" IpProtocol=TCP PortRange=8080/8080
 nsx host ip -6 neigh flush dev h1
 nsx c1 ip -6 neigh flush dev c1
 bg_in host socat -T3 TCP6-LISTEN:8080,reuseaddr SYSTEM:'echo hello'
-wait_until 2000 nsx host sh -c "grep -qi ':1F90 ' /proc/net/tcp6" || fail "listener did not start"
+wait_until "$HANG_MS" nsx host sh -c "grep -qi ':1F90 ' /proc/net/tcp6" || fail "listener did not start"
 got=$(nsx c1 timeout 5 socat -T3 - "TCP6:[$H6]:8080" </dev/null 2>&1)
 assert_eq "TCP over IPv6 after the neighbour caches were flushed" hello "$got"
 state=$(nsx host ip -6 neigh show "$C6" dev h1)

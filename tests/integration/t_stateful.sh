@@ -7,12 +7,12 @@ need_cmd socat timeout
 
 listen_tcp() { # NS PORT [6]: socat answering "hello" once
 	bg_in "$1" socat -T3 TCP${3:-}-LISTEN:"$2",reuseaddr SYSTEM:'echo hello'
-	wait_until 2000 nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/tcp${3:-}" ||
+	wait_until "$HANG_MS" nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/tcp${3:-}" ||
 		fail "TCP listener on $1:$2 did not start"
 }
 listen_udp() { # NS PORT: answers one datagram with "pong"
 	bg_in "$1" socat -T3 UDP-RECVFROM:"$2" SYSTEM:'read -r x; echo pong'
-	wait_until 2000 nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/udp" ||
+	wait_until "$HANG_MS" nsx "$1" sh -c "grep -qi ':$(printf %04X "$2") ' /proc/net/udp" ||
 		fail "UDP listener on $1:$2 did not start"
 }
 

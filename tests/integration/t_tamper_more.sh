@@ -4,9 +4,12 @@
 # chain flushed, the base chain's policy or hook priority changed, the
 # table made dormant, a foreign chain jumping into sgd's chains, a table
 # recreated by someone else while sgd is stopped, and tampering during a
-# burst of API mutations.  Each is undone within a second, proven with
-# packets; mutations racing a tamper answer correctly; afterwards the
-# kernel table equals a fresh compile of the database (host mode).
+# burst of API mutations.  Each is undone: sgd logs the repair and packets
+# prove it.  Mutations racing a tamper (driven by sgd's test hook: the
+# mutation is held between its database write and its kernel batch while
+# the test tampers) answer correctly; afterwards the kernel table equals a
+# fresh compile of the database (host mode).  Repair latencies are logged,
+# never asserted: make bench measures speed.
 . "$(dirname "$0")/lib.sh"
 setup_host 1
 A=$(new_group tamperguard)
@@ -51,14 +54,15 @@ njson() { sgd_nft -j -f - <<<"{\"nftables\": [$1]}"; }
 # The table without what differs between equal rulesets (handles, counters,
 # listing order of objects and of set elements).
 
-# Runs TAMPER (a function), then proves repair with packets and records
-# the time from the tamper to right verdicts.
+# Runs TAMPER (a function), waits for sgd's repair, proves it with packets
+# and records the time from the tamper to right verdicts (for the log).
 LAT=()
 tamper_case() { # LABEL TAMPER
-	local t0 t1
+	local t0 t1 n
+	n=$(repairs_logged)
 	t0=$(date +%s%N)
 	"$2" || { fail "$1: the tamper itself failed"; return; }
-	if expect_within 1000 "repaired: $1" verdicts; then
+	if expect_repaired "$n" "repaired: $1" verdicts; then
 		t1=$(date +%s%N)
 		LAT+=($(((t1 - t0) / 1000000)))
 	fi
@@ -123,18 +127,14 @@ for ((i = 0; i < 10; i++)); do
 	c=$(nic_chain)
 	t0=$(date +%s%N)
 	sgd_nft flush chain inet sgd "$c"
-	for ((j = 0; j < 500; j++)); do
-		sgd_nft list chain inet sgd "$c" 2>/dev/null | grep -q 'default drop' && break
-		sleep 0.002
-	done
+	wait_until "$HANG_MS" sh -c "ip netns exec '$PFX$SGD_NS' nft list chain inet sgd '$c' | grep -q 'default drop'" ||
+		fail "chain flush $i: not repaired within ${HANG_MS}ms"
 	KLAT+=($((($(date +%s%N) - t0) / 1000000)))
 done
 ksorted=$(printf '%s\n' "${KLAT[@]}" | sort -n)
-kmax=$(tail -n1 <<<"$ksorted")
 log "kernel-side repair latency over 10 chain flushes in ms: min $(head -n1 <<<"$ksorted")" \
-	"median $(sed -n 5p <<<"$ksorted") max $kmax"
-[ "$kmax" -lt 1000 ] && ok "every chain flush repaired within a second (max ${kmax}ms)" ||
-	fail "a chain flush took ${kmax}ms to repair"
+	"median $(sed -n 5p <<<"$ksorted") max $(tail -n1 <<<"$ksorted")"
+assert_eq "every chain flush was repaired" 10 "${#KLAT[@]}"
 if sgd_nft list chain inet sgd intruder >/dev/null 2>&1; then
 	fail "the intruder chain survived the repair"
 else
@@ -144,38 +144,36 @@ assert_eq "policy back to accept" accept \
 	"$(table_json | jq -r '.nftables[] | .chain? // empty | select(.hook) | .policy')"
 
 # ---- mutations racing a tamper ----
-# Deterministic race: another process holds the database's write lock, so
-# sgd's mutation waits in BEGIN IMMEDIATE holding the model lock; the
+# Deterministic race: sgd's test hook holds the mutation between its
+# database write and its kernel batch, with the writers' lock held; the
 # tamper lands then, and its repair has to wait for the mutation.  The
 # mutation's incremental batch meets a kernel that differs from what sgd
-# applied; it must still answer success and take effect (the dataplane
-# falls back to a full replace).
-db_hold() { # MS: holds state.db's write lock for MS milliseconds
-	python3 - "$T_TMP/state-host/state.db" "$1" "$T_TMP/dblock.ready" <<-'PY'
-	import sqlite3, sys, time
-	c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=5)
-	c.execute("BEGIN IMMEDIATE")
-	open(sys.argv[3], "w").close()
-	time.sleep(int(sys.argv[2]) / 1000)
-	c.execute("ROLLBACK")
-	PY
-}
-race() { # LABEL TAMPER SGCTL-ARGS...: the call must answer success
-	local label=$1 tamper=$2 hp cp out; shift 2
-	rm -f "$T_TMP/dblock.ready"
-	db_hold 400 &
-	hp=$!
-	wait_until 2000 test -e "$T_TMP/dblock.ready" || { fail "$label: no database lock"; return; }
+# applied; it must still answer success and take effect.  FALLBACK=1: the
+# tamper removed an object the batch touches, so the batch must be refused
+# and the dataplane must fall back to a full replace (logged).
+race() { # LABEL FALLBACK TAMPER SGCTL-ARGS...: the call must answer success
+	local label=$1 want_fb=$2 tamper=$3 cp f0; shift 3
+	f0=$(fallbacks)
+	hold_arm
 	"$SGCTL_BIN" --socket "$SGD_SOCK" "$@" >"$T_TMP/race.out" 2>&1 &
 	cp=$!
-	sleep 0.15
-	"$tamper" >/dev/null 2>&1 || fail "$label: the tamper failed"
-	wait "$hp"
+	T_PIDS+=("$cp")
+	if ! hold_wait; then
+		fail "$label: the mutation never reached the test hook"
+		rm -f "$SGD_HOLD/arm"
+		wait "$cp"
+		return
+	fi
+	"$tamper" >"$T_TMP/tamper.out" 2>&1 || fail "$label: the tamper failed: $(cat "$T_TMP/tamper.out")"
+	hold_release || fail "$label: sgd did not take the release"
 	if wait "$cp"; then ok "$label: answered success"
 	else fail "$label: $(cat "$T_TMP/race.out")"; fi
+	if [ "$want_fb" == 1 ]; then
+		[ "$(fallbacks)" -gt "$f0" ] && ok "$label: the refused batch fell back to a full replace" ||
+			fail "$label: the dataplane's fallback was not reached"
+	fi
 }
 fallbacks() { grep -c 'replaced it whole' "$SGD_LOG"; }
-need_cmd python3
 f0=$(fallbacks)
 authorize "$A" SourceCidrIp=203.0.113.0/24 IpProtocol=TCP PortRange=7000/7000
 expect_pass tcp 203.0.113.5 "$H" - 7000
@@ -187,29 +185,27 @@ del_7000() { # the very element the revoke below removes
 			elem: [.elem[] | .elem.val | select(.concat[-1] == 7000)]}}}')
 	njson "$cmd"
 }
-race "revoke racing the deletion of its element" del_7000 revoke-security-group "$A" \
+race "revoke racing the deletion of its element" 1 del_7000 revoke-security-group "$A" \
 	Permissions.1.SourceCidrIp=203.0.113.0/24 Permissions.1.IpProtocol=TCP Permissions.1.PortRange=7000/7000
-race "authorize racing a flushed nic chain" flush_nic_chain authorize-security-group "$A" \
+race "authorize racing a flushed nic chain" 0 flush_nic_chain authorize-security-group "$A" \
 	Permissions.1.SourceCidrIp=203.0.113.0/24 Permissions.1.IpProtocol=TCP Permissions.1.PortRange=7001/7001
-race "a join racing the deletion of the nics map element" del_nics_elem join-security-group \
+race "a join racing the deletion of the nics map element" 0 del_nics_elem join-security-group \
 	NetworkInterfaceId="$NIC" SecurityGroupId="$B"
 G=$(new_group tamperracer)
 foreign_ref() { # a rule of someone else's that uses G's member set
 	njson "{\"add\": {\"rule\": {\"family\": \"inet\", \"table\": \"sgd\", \"chain\": \"$(nic_chain)\", \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}, \"right\": \"@m4-$G\"}}, {\"accept\": null}]}}}"
 }
-race "DeleteSecurityGroup racing a foreign rule that uses its set" foreign_ref delete-security-group "$G"
-race "a prefix-list edit racing the deletion of its element" del_pl_elem modify-prefix-list "$PL" \
+race "DeleteSecurityGroup racing a foreign rule that uses its set" 1 foreign_ref delete-security-group "$G"
+race "a prefix-list edit racing the deletion of its element" 0 del_pl_elem modify-prefix-list "$PL" \
 	AddEntry.1.Cidr=198.51.100.64/28
 log "races: $(($(fallbacks) - f0)) mutations fell back to a full replace"
-[ $(($(fallbacks) - f0)) -gt 0 ] && ok "the races reached the dataplane's fallback" ||
-	fail "no race reached the dataplane's fallback: the race test did not test"
 race_verdicts() {
 	verdicts
 	batch_add drop tcp 203.0.113.5 "$H" - 7000
 	batch_add pass tcp 203.0.113.5 "$H" - 7001
 	batch_add pass tcp 198.51.100.70 "$H" - 6000
 }
-expect_within 1000 "packets after the races" race_verdicts
+expect_eventually "packets after the races" race_verdicts
 check_full_equals_incremental "after the races"
 revoke "$A" SourceCidrIp=203.0.113.0/24 IpProtocol=TCP PortRange=7001/7001
 ctl leave-security-group NetworkInterfaceId="$NIC" SecurityGroupId="$B" >/dev/null
@@ -255,13 +251,14 @@ assert_eq "burst: every mutation answered success during $tampers tampers" 0 "$e
 # Ports 8000-8019: authorized by calls 0-19 and 40-59, revoked by 20-39
 # and 60-79, so the last word on each is a revoke: the 6 rules of the start.
 rules=$(rule_ids "$A" | wc -l)
-assert_eq "burst: the database holds the rules it should" 6 "$rules"
+assert_eq "burst: the database holds the rules it should" 6 "$rules" ||
+	ctl describe-security-group-attribute "$A" | jq -c '.Permissions.Permission[] | [.SourceCidrIp, .Ipv6SourceCidrIp, .PortRange]' >&2
 burst_verdicts() {
 	verdicts
 	batch_add drop tcp 203.0.113.5 "$H" - 8000
 	batch_add drop tcp 2001:db8:a::7 "$H6" - 8019
 }
-expect_within 1000 "repaired after the burst" burst_verdicts
+expect_eventually "repaired after the burst" burst_verdicts
 check_full_equals_incremental "after the burst"
 
 # ---- a table recreated by someone else while sgd is stopped ----

@@ -107,17 +107,17 @@ ip netns exec "$ns_sgd" "$sgd_bin" --state-dir "$tmp/state" --socket "$tmp/sgd.s
 sgd_pid=$!
 pids+=($sgd_pid)
 
-# Bounded wait: sgd listening, and every probe listener up (10 s).
+# Bounded wait (a hang bound, not a speed goal): sgd listening, and every probe listener up.
 up=0
-for _ in $(seq 100); do
+for _ in $(seq 600); do
 	kill -0 "$sgd_pid" 2>/dev/null || { cat "$tmp/sgd.log" >&2; die "sgd exited during start-up"; }
 	if in_sgd bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null; then up=1; break; fi
 	sleep 0.1
 done
-[ $up -eq 1 ] || die "sgd does not listen on 127.0.0.1:$port after 10 s"
+[ $up -eq 1 ] || die "sgd does not listen on 127.0.0.1:$port after 60 s"
 for p in $tcp_ports; do
 	ok=0
-	for _ in $(seq 50); do
+	for _ in $(seq 600); do
 		if in_sgd bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then ok=1; break; fi
 		sleep 0.1
 	done

@@ -141,7 +141,7 @@ function popAdapter(label, key, secret, methodFor) {
 			if (over.nonce) p.SignatureNonce = over.nonce;
 			let json, entry;
 			try {
-				[json, entry] = await client.request(action, p, { method, timeout: 10000 });
+				[json, entry] = await client.request(action, p, { method, timeout: 60000 });
 			} catch (e) {
 				if (e && typeof e.code === 'string' && e.data)
 					throw { sdkError: true, sdk: 'pop-core', name: e.name, code: e.code,

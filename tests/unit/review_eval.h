@@ -2,7 +2,7 @@
  *  - ev_ir():    walks a compiled struct ir_table the way the kernel would
  *                (dispatch vmap, jumps, set lookups, first verdict wins);
  *  - ev_model(): decides the same packet straight from the model with the
- *                semantics of GUIDE.md s.4 (the contract).
+ *                semantics of docs/semantics.md (the contract).
  * A random model on which they disagree is a compiler bug.  Header-only. */
 #ifndef SGD_TEST_REVIEW_EVAL_H
 #define SGD_TEST_REVIEW_EVAL_H

@@ -202,6 +202,22 @@ static void test_describe_groups_fields_filters_pages(void **state)
 	snprintf(list, sizeof(list), "[\"%s\",\"%s\"]", g[0], g[2]);
 	b = afx_ok(f, &f->alice, "DescribeSecurityGroups", "SecurityGroupIds", list, (char *)NULL);
 	assert_int_equal(afx_i(b, "TotalCount"), 2);
+	snprintf(list, sizeof(list), "%s, %s", g[0], g[1]); /* comma-separated */
+	b = afx_ok(f, &f->alice, "DescribeSecurityGroups", "SecurityGroupIds", list, (char *)NULL);
+	assert_int_equal(afx_i(b, "TotalCount"), 2);
+	/* At most 100 ids, in either form. */
+	char big[120 * 8];
+	size_t o = 0;
+	for (int i = 0; i < 101; i++)
+		o += (size_t)snprintf(big + o, sizeof(big) - o, "%ssg-%d", i ? "," : "", i);
+	assert_int_equal(afx_run(f, &f->alice, "DescribeSecurityGroups", "SecurityGroupIds", big,
+				 (char *)NULL), 400);
+	o = (size_t)snprintf(big, sizeof(big), "[");
+	for (int i = 0; i < 100; i++)
+		o += (size_t)snprintf(big + o, sizeof(big) - o, "%s\"sg-%d\"", i ? "," : "", i);
+	snprintf(big + o, sizeof(big) - o, "]");
+	b = afx_ok(f, &f->alice, "DescribeSecurityGroups", "SecurityGroupIds", big, (char *)NULL);
+	assert_int_equal(afx_i(b, "TotalCount"), 0);
 	b = afx_ok(f, &f->alice, "DescribeSecurityGroups", "SecurityGroupId", g[1], (char *)NULL);
 	assert_int_equal(afx_i(b, "TotalCount"), 1);
 	b = afx_ok(f, &f->alice, "DescribeSecurityGroups", "SecurityGroupType", "enterprise", (char *)NULL);

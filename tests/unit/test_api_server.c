@@ -42,7 +42,23 @@ static int fake_run(struct sg_env *env, const char *action, const struct sg_para
 	return 0;
 }
 
-static bool fake_known(const char *a) { return strcmp(a, "DescribeSecurityGroups") == 0; }
+static bool fake_read_only(const char *a) { return strcmp(a, "DescribeNetworkInterfaces") == 0; }
+static bool fake_known(const char *a)
+{
+	return strcmp(a, "DescribeSecurityGroups") == 0 || fake_read_only(a);
+}
+
+/* A read runs without the writers' lock: the test holds it meanwhile. */
+static int fake_read(struct sg_env *env, const char *action, const struct sg_params *p,
+		     const struct sg_caller *c, struct sg_reply *r)
+{
+	r->body = json_pack("{s:s}", "Read", action);
+	return 0;
+}
+
+static const struct sg_api_ops fake_ops = {
+	.run = fake_run, .known = fake_known, .read = fake_read, .read_only = fake_read_only,
+};
 
 static struct sg_api_config config(void)
 {
@@ -67,7 +83,7 @@ static int setup(void **state)
 	strcpy(cred_v[0].account.name, "ops@example.com");
 	struct sg_api_config cfg = config();
 	struct sg_api *a = NULL;
-	int rc = sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &a);
+	int rc = sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &a);
 	if (rc) {
 		fprintf(stderr, "sg_api_start_with: %s\n", strerror(-rc));
 		return -1;
@@ -141,6 +157,19 @@ static const char *body_of(const char *resp)
 {
 	const char *b = strstr(resp, "\r\n\r\n");
 	return b ? b + 4 : "";
+}
+
+/* A read is answered while a writer holds the lock mid-mutation; a write
+ * waits for it.  (Bounded by exchange()'s 5 s: a hang fails, nothing is timed.) */
+static void test_read_while_write_held(void **state)
+{
+	char resp[4096];
+	pthread_mutex_lock(&lock);
+	int s = http(0, "GET /?Action=DescribeNetworkInterfaces HTTP/1.1\r\nHost: localhost\r\n"
+		     "Connection: close\r\n\r\n", resp, sizeof(resp));
+	pthread_mutex_unlock(&lock);
+	assert_int_equal(s, 200);
+	assert_non_null(strstr(body_of(resp), "\"Read\":\"DescribeNetworkInterfaces\""));
 }
 
 static void test_unix_admin(void **state)
@@ -334,7 +363,7 @@ static void test_socket_lifecycle(void **state)
 
 	/* A live socket is not taken over. */
 	cfg.listen = NULL;
-	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), -EADDRINUSE);
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), -EADDRINUSE);
 
 	/* A stale one (nobody listening) is replaced. */
 	char stale[108];
@@ -346,24 +375,24 @@ static void test_socket_lifecycle(void **state)
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
 	cfg.socket_path = stale;
-	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), 0);
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), 0);
 	sg_api_stop(b);
 	assert_int_equal(access(stale, F_OK), -1); /* removed on stop */
 
 	/* A regular file in the way is not deleted. */
 	FILE *f = fopen(stale, "w");
 	fclose(f);
-	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), -EEXIST);
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), -EEXIST);
 	unlink(stale);
 
 	/* Bad listen address. */
 	cfg.listen = "localhost";
-	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), -EINVAL);
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), -EINVAL);
 	assert_int_equal(access(stale, F_OK), -1);
 
 	/* IPv6 loopback. */
 	cfg.listen = "[::1]:0";
-	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, fake_run, fake_known, &b), 0);
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), 0);
 	assert_true(sg_api_tcp_port(b) > 0);
 	sg_api_stop(b);
 }
@@ -372,6 +401,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unix_admin),
+		cmocka_unit_test(test_read_while_write_held),
 		cmocka_unit_test(test_unix_not_admin),
 		cmocka_unit_test(test_tcp_requires_signature),
 		cmocka_unit_test(test_tcp_v1_signed),

@@ -211,7 +211,7 @@ static void test_protocols_and_forms(void **state)
 	sg_reply_free(&r);
 	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "SourceCidrIp=192.0.2.0/24&" P1 "IpProtocol=132", &owner1, &r), 0);
 	sg_reply_free(&r);
-	/* ICMP by name with an IPv6 source: ICMPv6 (GUIDE.md section 4). */
+	/* ICMP by name with an IPv6 source: ICMPv6 (docs/semantics.md). */
 	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "Ipv6SourceCidrIp=2001:db8:1::/48&" P1 "IpProtocol=icmp", &owner1, &r), 0);
 	sg_reply_free(&r);
 	assert_int_equal(run("AuthorizeSecurityGroup", BASE P1 "SourceCidrIp=192.0.2.0/24&" P1 "DestCidrIp=198.51.100.0/24&" P1 "IpProtocol=UDP&" P1 "PortRange=53/53&" P1 "SourcePortRange=1024/65535", &owner1, &r), 0);

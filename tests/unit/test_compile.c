@@ -1,4 +1,4 @@
-/* test_compile.c - sg_compile(): the model -> ruleset IR (GUIDE.md s.4-5). */
+/* test_compile.c - sg_compile(): the model -> ruleset IR (docs/semantics.md). */
 #include "compile_fixture.h"
 
 /* The first request example of the AuthorizeSecurityGroup page. */

@@ -44,6 +44,24 @@ static void test_defaults(void **state)
 	assert_int_equal(c.quota.rules_per_nic, 1000);
 	assert_int_equal(c.quota.groups_per_nic, 5);
 	assert_string_equal(c.listen, "");
+	assert_int_equal(c.max_body, 1 << 20);
+}
+
+/* The example config installed by make install states every default. */
+static void test_example_is_the_defaults(void **state)
+{
+	(void)state;
+	struct sgd_config c, d;
+	char *argv[] = { "sgd", "--config", "etc/sgd.conf.example", NULL };
+	assert_int_equal(parse(&c, 3, argv), 0);
+	sgd_config_defaults(&d);
+	assert_int_equal(c.max_body, d.max_body);
+	assert_int_equal(c.timeout_s, d.timeout_s);
+	assert_int_equal(c.mode, d.mode);
+	assert_string_equal(c.region, d.region);
+	assert_string_equal(c.state_dir, d.state_dir);
+	assert_string_equal(c.socket_path, d.socket_path);
+	assert_memory_equal(&c.quota, &d.quota, sizeof(c.quota));
 }
 
 static void test_file_and_flags(void **state)
@@ -52,7 +70,7 @@ static void test_file_and_flags(void **state)
 	strcpy(path, "/tmp/sgd-test-config.XXXXXX");
 	write_config("# private cloud\nregion = cn-beijing\nmode = routed\n"
 		     "quota.rules_per_group = 5000   # raised\nquota.rules_per_nic=20000\n"
-		     "quota.groups_per_nic = 10\nlisten = 127.0.0.1:8780\n");
+		     "quota.groups_per_nic = 10\nlisten = 127.0.0.1:8780\nmax_body = 4194304\n");
 	struct sgd_config c;
 	char *argv[] = { "sgd", "--config", path, "--mode", "host", "-r", "cn-shanghai", NULL };
 	assert_int_equal(parse(&c, 7, argv), 0);
@@ -62,6 +80,7 @@ static void test_file_and_flags(void **state)
 	assert_int_equal(c.quota.rules_per_nic, 20000);
 	assert_int_equal(c.quota.groups_per_nic, 10);
 	assert_string_equal(c.listen, "127.0.0.1:8780");
+	assert_int_equal(c.max_body, 4194304);
 	unlink(path);
 }
 
@@ -70,7 +89,7 @@ static void test_bad_input(void **state)
 	(void)state;
 	static const char *const bad[] = {
 		"nosuchkey = 1\n", "quota.rules_per_group = 0\n", "quota.rules_per_group = lots\n",
-		"quota.groups_per_nic = 17\n", "mode = bridge\n", "mode = sideways\n", "just words\n",
+		"quota.groups_per_nic = 17\n", "max_body = 0\n", "max_body = 67108865\n", "mode = bridge\n", "mode = sideways\n", "just words\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		strcpy(path, "/tmp/sgd-test-config.XXXXXX");
@@ -95,6 +114,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_file_and_flags),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_example_is_the_defaults),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -117,6 +118,86 @@ static void test_containers(void **state)
 	sg_model_free(&m);
 }
 
+/* A clone owns all its memory (the original is freed first: ASan sees any
+ * pointer still shared) and equals the original field by field. */
+static void test_clone(void **state)
+{
+	(void)state;
+	struct sg_model m, c;
+	sg_model_init(&m);
+	m.next_seq = 41;
+	m.quota.rules_per_nic = 77;
+	struct sg_group g = { .id = "sg-1", .description = strdup("web") };
+	struct sg_group *pg = sg_group_add(&m, &g);
+	for (int i = 0; i < 3; i++) {
+		struct sg_rule r = { .priority = (uint8_t)(i + 1), .description = i ? strdup("d") : NULL };
+		snprintf(r.id, sizeof(r.id), "sgr-%d", i);
+		assert_non_null(sg_rule_add(&m, pg, &r));
+	}
+	struct sg_prefix_list pl = { .id = "pl-1", .family = 4 };
+	struct sg_prefix_list *ppl = sg_pl_add(&m, &pl);
+	struct sg_prefix_entry pe = { .cidr = "10.0.0.0/8", .description = strdup("ten") };
+	assert_int_equal(sg_pl_entry_add(ppl, &pe), 0);
+	struct sg_port_list prl = { .id = "prl-1", .description = strdup("ports") };
+	struct sg_port_list *pprl = sg_prl_add(&m, &prl);
+	struct sg_port_entry e = { .text = "80/80" };
+	assert_int_equal(sg_prl_entry_add(pprl, &e), 0);
+	struct sg_nic n = { .id = "eni-1", .host_device = "veth0", .ngroups = 1 };
+	strcpy(n.groups[0], "sg-1");
+	struct sg_nic *pn = sg_nic_add(&m, &n);
+	struct sg_nic_addr a = { .text = "192.0.2.1" };
+	assert_int_equal(sg_nic_addr_add(pn, &a), 0);
+
+	uint64_t seq = m.next_seq;
+	assert_int_equal(sg_model_clone(&c, &m), 0);
+	sg_model_free(&m);
+	assert_int_equal(c.next_seq, seq);
+	assert_int_equal(c.quota.rules_per_nic, 77);
+	assert_int_equal(c.ngroups, 1);
+	assert_string_equal(c.groups[0].description, "web");
+	assert_int_equal(c.groups[0].nrules, 3);
+	assert_null(c.groups[0].rules[0].description);
+	assert_string_equal(c.groups[0].rules[2].description, "d");
+	assert_string_equal(c.groups[0].rules[2].id, "sgr-2");
+	assert_string_equal(c.pls[0].entries[0].description, "ten");
+	assert_string_equal(c.prls[0].description, "ports");
+	assert_string_equal(c.prls[0].entries[0].text, "80/80");
+	assert_string_equal(c.nics[0].addrs[0].text, "192.0.2.1");
+	assert_string_equal(c.nics[0].groups[0], "sg-1");
+	/* The clone grows on its own. */
+	struct sg_rule r = { .priority = 9 };
+	assert_non_null(sg_rule_add(&c, &c.groups[0], &r));
+	assert_int_equal(c.groups[0].nrules, 4);
+	sg_model_free(&c);
+}
+
+/* A reader keeps its snapshot while newer ones are published. */
+static void test_snapshots(void **state)
+{
+	(void)state;
+	struct sg_snapshots s;
+	struct sg_snapshot *ref, *ref2;
+	struct sg_model m;
+	sg_snapshots_init(&s);
+	sg_model_init(&m);
+	assert_null(sg_snapshots_get(&s, &ref));
+	struct sg_group g = { .id = "sg-1" };
+	sg_group_add(&m, &g);
+	assert_int_equal(sg_snapshots_publish(&s, &m), 0);
+	const struct sg_model *old = sg_snapshots_get(&s, &ref);
+	assert_int_equal(old->ngroups, 1);
+	struct sg_group g2 = { .id = "sg-2" };
+	sg_group_add(&m, &g2);
+	assert_int_equal(sg_snapshots_publish(&s, &m), 0);
+	assert_int_equal(old->ngroups, 1); /* unchanged, still alive */
+	assert_string_equal(old->groups[0].id, "sg-1");
+	assert_int_equal(sg_snapshots_get(&s, &ref2)->ngroups, 2);
+	sg_snapshots_put(&s, ref);
+	sg_snapshots_put(&s, ref2);
+	sg_snapshots_free(&s);
+	sg_model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +205,8 @@ int main(void)
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_containers),
+		cmocka_unit_test(test_clone),
+		cmocka_unit_test(test_snapshots),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* test_review_actions.c - adversarial review of the control plane against the
- * contract (spec page, GUIDE.md s.3-5, docs/decisions.md): request forms,
+ * contract (spec page, docs/api.md, docs/semantics.md, docs/decisions.md): request forms,
  * defaults, quotas that other actions could bypass, cross-account sources,
  * ClientToken replays, references that block deletes, and the verdicts the
  * resulting model compiles to. */

@@ -2,8 +2,8 @@
  * (overlapping CIDRs and ranges, both families, full ranges, port edges,
  * protocol numbers, port lists, prefix lists, group sources, remote members,
  * basic/Drop/enterprise groups, NICs sharing groups) are compiled, and every
- * probe packet's verdict from the compiled IR must equal the verdict GUIDE.md
- * s.4 gives from the model.  The same holds after rules are revoked one by one,
+ * probe packet's verdict from the compiled IR must equal docs/semantics.md's
+ * verdict from the model.  The same holds after rules are revoked one by one,
  * both for a fresh compile and for the old table with the diff applied (what
  * the kernel holds after an incremental update), and no interval set ever
  * holds overlapping elements (the kernel would refuse them). */

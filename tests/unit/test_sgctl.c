@@ -20,7 +20,7 @@
 #define PARSE(r, err, warn, ...) ctl_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), r, err, \
 					   sizeof(err), warn)
 
-/* The actions GUIDE.md section 3 lists: each must be a subcommand. */
+/* The actions docs/api.md documents: each must be a subcommand. */
 static const char *const guide_actions[] = {
 	"CreateSecurityGroup", "DeleteSecurityGroup", "DescribeSecurityGroups",
 	"DescribeSecurityGroupAttribute", "AuthorizeSecurityGroup", "RevokeSecurityGroup",
