@@ -11,6 +11,7 @@ file named by --out.
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import signal
@@ -262,6 +263,51 @@ def cmd_ab_authorize(a):
     report(a.out, "control", a.name, a.a_label, ra, a.b_label, rb, "s")
 
 
+def _writer(path, group, port, stop):
+    """One writer: authorize and revoke its own rule until told to stop."""
+    c = Sgd(path)
+    perm = authorize_params([dict(cidr="172.31.%d.0/24" % (port % 256), proto="TCP",
+                                  ports="%d/%d" % (port, port), prio=50, policy="Accept")])
+    while not stop.is_set():
+        c.call("AuthorizeSecurityGroup", SecurityGroupId=group, **perm)
+        c.call("RevokeSecurityGroup", SecurityGroupId=group, **perm)
+
+
+def cmd_ab_read(a):
+    """p99 of a Describe while WRITERS clients mutate the same group, over the
+    p99 when idle.  Writers are processes (no GIL between them and the reader)
+    and run only during the B trials; every trial is bounded by its count."""
+    c = Sgd(a.sock)
+
+    def p99(k):
+        lat = sorted(c.timed("DescribeSecurityGroupAttribute", SecurityGroupId=a.group)
+                     for _ in range(a.reads))
+        return lat[int(len(lat) * 0.99) - 1]
+
+    def loaded(k):
+        stop = multiprocessing.Event()
+        ws = [multiprocessing.Process(target=_writer, args=(a.sock, a.group, 30000 + i, stop), daemon=True)
+              for i in range(a.writers)]
+        for w in ws:
+            w.start()
+        try:
+            c.call("AuthorizeSecurityGroup", SecurityGroupId=a.group, **authorize_params([dict(
+                cidr="172.30.0.0/24", proto="UDP", ports="1/1", prio=1, policy="Accept")]))
+            return p99(k)
+        finally:
+            stop.set()
+            for w in ws:
+                w.join(30)
+                if w.is_alive():
+                    w.kill()
+            c.call("RevokeSecurityGroup", SecurityGroupId=a.group, **authorize_params([dict(
+                cidr="172.30.0.0/24", proto="UDP", ports="1/1", prio=1, policy="Accept")]))
+
+    ra, rb = alternate(a.repeats, p99, loaded)
+    report(a.out, "control", a.name, "idle", ra, "%d writers" % a.writers, rb, "s",
+           "p99 of %d DescribeSecurityGroupAttribute per trial" % a.reads)
+
+
 def cmd_setup_refs(a):
     """100 groups that reference one prefix list and one group (B), one group
     that references another prefix list and group (A), NICs to put them in
@@ -422,6 +468,11 @@ def main():
     x = sub.add_parser("ab-authorize")
     for k in ("a", "b", "name", "a-label", "b-label"):
         x.add_argument("--" + k, required=True)
+    x.add_argument("--repeats", type=int, default=5)
+    x = sub.add_parser("ab-read")
+    for k in ("sock", "group", "name"):
+        x.add_argument("--" + k, required=True)
+    x.add_argument("--writers", type=int, default=50); x.add_argument("--reads", type=int, default=200)
     x.add_argument("--repeats", type=int, default=5)
     x = sub.add_parser("setup-refs"); x.add_argument("--sock", required=True)
     x.add_argument("--groups", type=int, default=100); x.add_argument("--mover", required=True)

@@ -5,8 +5,9 @@
 #   packet path   new TCP flows that end in the default drop, pps with N rules
 #                 over pps with an empty table, for sgd's compiled form and for
 #                 a naive one-rule-per-permission chain (nft -f)
-#   control path  one AuthorizeSecurityGroup on 10 vs 10,000 rules; a prefix
-#                 list entry and a group membership that 1 vs 100 groups
+#   control path  one AuthorizeSecurityGroup on 10 vs 10,000 rules; p99 of a
+#                 Describe while 50 clients mutate the same group vs idle; a
+#                 prefix list entry and a group membership that 1 vs 100 groups
 #                 reference; full load of 10,000 rules: nft -f vs sgd start-up
 #   memory        sgd VmRSS empty vs 10,000 rules; kernel growth of the naive
 #                 vs the compiled 10,000-rule ruleset
@@ -30,9 +31,9 @@ declare -A SGD_PID=() NIC=() GRP=() MAC=()
 NSS=()
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	PKT_SECONDS=0.3 PKT_REPEATS=3 CTL_REPEATS=7 LOAD_REPEATS=3 KMEM_REPEATS=2
+	PKT_SECONDS=0.3 PKT_REPEATS=3 CTL_REPEATS=7 LOAD_REPEATS=3 KMEM_REPEATS=2 READS=100 READ_REPEATS=3
 else
-	PKT_SECONDS=1 PKT_REPEATS=7 CTL_REPEATS=21 LOAD_REPEATS=7 KMEM_REPEATS=3
+	PKT_SECONDS=1 PKT_REPEATS=7 CTL_REPEATS=21 LOAD_REPEATS=7 KMEM_REPEATS=3 READS=300 READ_REPEATS=5
 fi
 
 # Stop what we started (by PID: our sgd instances, the running sgbench step
@@ -174,6 +175,9 @@ say "control path (times per call; ratio B/A)"
 SGB ab-authorize --repeats "$CTL_REPEATS" --name "Authorize +1 rule" \
 	--a "$WORK/s10/sgd.sock,${GRP[s10]}" --a-label "10 rules" \
 	--b "$WORK/s$BIG/sgd.sock,${GRP[s$BIG]}" --b-label "$BIG rules"
+
+SGB ab-read --sock "$WORK/s1000/sgd.sock" --group "${GRP[s1000]}" --writers 50 \
+	--reads "$READS" --repeats "$READ_REPEATS" --name "Describe p99 under writers"
 
 addns "$P-c"
 for i in $(seq 0 21); do # devices for the NICs (this kernel has no dummy driver)

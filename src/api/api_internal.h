@@ -183,6 +183,42 @@ struct sg_api_ctx {
 int sg_api_handle(const struct sg_api_ctx *ctx, const struct sg_http_req *rq,
 		  const struct sg_peer *peer, time_t now, struct sg_http_resp *out);
 
+/* The same in three steps, so that the server can run a mutation on its
+ * writer thread while the HTTP threads go on serving others.  A call owns
+ * everything it needs from the request once begun. */
+#define SG_HOST_ID_LEN 256
+struct sg_api_call {
+	struct sg_api_req q;
+	struct sg_reply r;
+	struct sg_caller c;
+	const char *action;          /* set when the request passed every check */
+	char action_buf[64];
+	bool write;                  /* a mutation: runs under the writers' lock */
+	char rid[37];
+	char host_id[SG_HOST_ID_LEN];
+};
+/* Parse, authenticate and check Action/Version. */
+void sg_api_call_begin(const struct sg_api_ctx *ctx, const struct sg_http_req *rq,
+		       const struct sg_peer *peer, time_t now, struct sg_api_call *call);
+/* Run the action: a read on the snapshot, a write under the writers' lock
+ * (nothing when begin refused the request). */
+void sg_api_call_run(const struct sg_api_ctx *ctx, struct sg_api_call *call);
+/* Render into out and free the call.  0 or -ENOMEM. */
+int sg_api_call_end(struct sg_api_call *call, struct sg_http_resp *out);
+
+/* ---- the writer thread (writer.c) ---- */
+struct sg_writer;
+struct sg_writer_job {
+	struct sg_api_call *call;
+	void (*done)(struct sg_writer_job *j); /* on the writer thread, after the run */
+	struct sg_writer_job *next;
+};
+int sg_writer_start(const struct sg_api_ctx *ctx, struct sg_writer **out);
+/* false when the writer is stopping: run the call yourself. */
+bool sg_writer_queue(struct sg_writer *w, struct sg_writer_job *j);
+/* Runs what is queued, then joins the thread. */
+void sg_writer_stop(struct sg_writer *w);
+
 /* ---- server (server.c) ---- */
 /* sg_api_start with other action runners (tests). */
 int sg_api_start_with(const struct sg_api_config *cfg, struct sg_env *env, pthread_mutex_t *lock,

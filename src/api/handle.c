@@ -3,6 +3,7 @@
  * reads on a snapshot without it), render.  Pure
  * of sockets so tests and fuzzers drive it directly. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api_internal.h"
@@ -48,47 +49,63 @@ static int check_action(const struct sg_api_ctx *ctx, const struct sg_api_req *q
 }
 
 /* HostId names the endpoint the client called, when it looks like a host. */
-static const char *host_id(const struct sg_http_req *rq)
+static void host_id(const struct sg_http_req *rq, char out[SG_HOST_ID_LEN])
 {
 	const char *h = sg_hdr_get(rq, "Host");
 	size_t n = h ? strlen(h) : 0;
 
-	if (n == 0 || n > 255 || strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					   "0123456789.-:[]") != n)
-		return SG_DEFAULT_HOST_ID;
-	return h;
+	if (n == 0 || n >= SG_HOST_ID_LEN ||
+	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
+		h = SG_DEFAULT_HOST_ID;
+	snprintf(out, SG_HOST_ID_LEN, "%s", h);
+}
+
+void sg_api_call_begin(const struct sg_api_ctx *ctx, const struct sg_http_req *rq,
+		       const struct sg_peer *peer, time_t now, struct sg_api_call *call)
+{
+	memset(call, 0, sizeof(*call));
+	sg_request_id(call->rid);
+	host_id(rq, call->host_id);
+	sg_api_req_init(&call->q);
+	sg_reply_init(&call->r);
+	if (sg_api_req_parse(rq, &call->q, &call->r) ||
+	    authenticate(ctx, rq, &call->q, peer, now, &call->c, &call->r) ||
+	    check_action(ctx, &call->q, peer, &call->r))
+		return;
+	/* q.action may point into a header: keep a copy (a known name, short). */
+	snprintf(call->action_buf, sizeof(call->action_buf), "%s", call->q.action);
+	call->action = call->action_buf;
+	call->write = !(ctx->read && ctx->read_only(call->action));
+}
+
+void sg_api_call_run(const struct sg_api_ctx *ctx, struct sg_api_call *call)
+{
+	if (!call->action)
+		return; /* refused before the action: r holds why */
+	if (!call->write) {
+		ctx->read(ctx->env, call->action, &call->q.all, &call->c, &call->r); /* no lock */
+		return;
+	}
+	if (ctx->lock)
+		pthread_mutex_lock(ctx->lock);
+	ctx->run(ctx->env, call->action, &call->q.all, &call->c, &call->r);
+	if (ctx->lock)
+		pthread_mutex_unlock(ctx->lock);
+}
+
+int sg_api_call_end(struct sg_api_call *call, struct sg_http_resp *out)
+{
+	int rc = sg_render(&call->r, call->action, call->q.xml, call->rid, call->host_id, out);
+	sg_reply_free(&call->r);
+	sg_api_req_free(&call->q);
+	return rc;
 }
 
 int sg_api_handle(const struct sg_api_ctx *ctx, const struct sg_http_req *rq,
 		  const struct sg_peer *peer, time_t now, struct sg_http_resp *out)
 {
-	struct sg_api_req q;
-	struct sg_reply r;
-	struct sg_caller c;
-	const char *action = NULL;
-	char rid[37];
-	int rc;
-
-	memset(&c, 0, sizeof(c));
-	sg_request_id(rid);
-	sg_api_req_init(&q);
-	sg_reply_init(&r);
-	if (sg_api_req_parse(rq, &q, &r) || authenticate(ctx, rq, &q, peer, now, &c, &r) ||
-	    check_action(ctx, &q, peer, &r))
-		goto render;
-	if (ctx->read && ctx->read_only(q.action)) {
-		ctx->read(ctx->env, q.action, &q.all, &c, &r); /* never waits for a writer */
-	} else {
-		if (ctx->lock)
-			pthread_mutex_lock(ctx->lock);
-		ctx->run(ctx->env, q.action, &q.all, &c, &r);
-		if (ctx->lock)
-			pthread_mutex_unlock(ctx->lock);
-	}
-	action = q.action;
-render:
-	rc = sg_render(&r, action, q.xml, rid, host_id(rq), out);
-	sg_reply_free(&r);
-	sg_api_req_free(&q);
-	return rc;
+	struct sg_api_call call;
+	sg_api_call_begin(ctx, rq, peer, now, &call);
+	sg_api_call_run(ctx, &call);
+	return sg_api_call_end(&call, out);
 }

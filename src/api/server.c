@@ -3,6 +3,7 @@
  * never holds up another; this file only collects the request (raw URI,
  * headers, bounded body, peer credentials) and hands it to sg_api_handle(). */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -34,6 +35,7 @@ struct listener {
 
 struct sg_api {
 	struct sg_api_ctx ctx;
+	struct sg_writer *writer;   /* runs mutations; see writer.c */
 	struct listener ux, tcp;
 	char *socket_path;
 	size_t max_body;
@@ -48,6 +50,13 @@ struct conn {
 	size_t len, cap;
 	size_t discarded;
 	bool started, too_big;
+	/* A mutation handed to the writer thread: the connection is suspended
+	 * until the answer is in resp. */
+	struct MHD_Connection *con;
+	struct sg_api_call call;
+	struct sg_writer_job job;
+	struct sg_http_resp resp;
+	bool queued, answered, render_failed;
 };
 
 struct hdr_vec {
@@ -72,6 +81,7 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 		return;
 	free(c->uri);
 	free(c->body);
+	sg_http_resp_free(&c->resp);
 	free(c);
 	*con_cls = NULL;
 }
@@ -152,6 +162,16 @@ static void body_add(struct conn *c, const char *data, size_t n, size_t max)
 	c->len += n;
 }
 
+/* Writer thread (or, when it is stopping, the pool thread): the answer is
+ * ready, let MHD call on_request again to send it. */
+static void job_done(struct sg_writer_job *j)
+{
+	struct conn *c = (struct conn *)((char *)j - offsetof(struct conn, job));
+	c->render_failed = sg_api_call_end(&c->call, &c->resp) != 0;
+	c->answered = true;
+	MHD_resume_connection(c->con);
+}
+
 static enum MHD_Result run_request(struct listener *l, struct MHD_Connection *con,
 				   struct conn *c, const char *method)
 {
@@ -173,7 +193,23 @@ static enum MHD_Result run_request(struct listener *l, struct MHD_Connection *co
 		.method = method, .uri = c->uri, .hdrs = h.v, .nhdrs = h.n,
 		.body = c->body, .body_len = c->len,
 	};
-	if (sg_api_handle(&l->api->ctx, &rq, &peer, time(NULL), &o) == 0)
+	const struct sg_api_ctx *ctx = &l->api->ctx;
+	sg_api_call_begin(ctx, &rq, &peer, time(NULL), &c->call);
+	if (c->call.action && c->call.write && l->api->writer) {
+		/* Suspend first: the writer may resume it any moment after. */
+		c->con = con;
+		c->job = (struct sg_writer_job){ .call = &c->call, .done = job_done };
+		c->queued = true;
+		MHD_suspend_connection(con);
+		if (!sg_writer_queue(l->api->writer, &c->job)) {
+			sg_api_call_run(ctx, &c->call); /* stopping: run it here */
+			job_done(&c->job);
+		}
+		rc = MHD_YES;
+		goto out;
+	}
+	sg_api_call_run(ctx, &c->call);
+	if (sg_api_call_end(&c->call, &o) == 0)
 		rc = send_resp(con, &o);
 out:
 	sg_http_resp_free(&o);
@@ -191,6 +227,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 
 	if (!c || !c->uri)
 		return MHD_NO; /* out of memory in on_uri: drop the connection */
+	if (c->queued) /* resumed by job_done: the writer thread's answer */
+		return c->answered && !c->render_failed ? send_resp(con, &c->resp) : MHD_NO;
 	if (!c->started) {
 		c->started = true;
 		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
@@ -342,7 +380,7 @@ out:
 
 static int start_daemon(struct listener *l, int fd, unsigned timeout_s)
 {
-	l->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, 0, NULL, NULL,
+	l->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 				on_request, l,
 				MHD_OPTION_LISTEN_SOCKET, fd,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
@@ -363,6 +401,10 @@ void sg_api_stop(struct sg_api *a)
 {
 	if (!a)
 		return;
+	/* The writer first: it answers what it has queued and resumes those
+	 * connections; calls that come after run on the pool threads. */
+	sg_writer_stop(a->writer);
+	a->writer = NULL;
 	if (a->tcp.d)
 		MHD_stop_daemon(a->tcp.d); /* closes the listening socket too */
 	if (a->ux.d)
@@ -401,6 +443,8 @@ int sg_api_start_with(const struct sg_api_config *cfg, struct sg_env *env, pthre
 		rc = -ENOMEM;
 		goto fail;
 	}
+	if ((rc = sg_writer_start(&a->ctx, &a->writer)))
+		goto fail;
 	rc = unix_listen(cfg->socket_path, cfg->admin_gid, &fd);
 	if (rc)
 		goto fail;

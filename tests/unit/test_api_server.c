@@ -128,7 +128,7 @@ static int exchange(int fd, const char *req, char *resp, size_t cap)
 	size_t n = 0, len = strlen(req);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	if (write(fd, req, len) != (ssize_t)len)
+	if (len && write(fd, req, len) != (ssize_t)len) /* "": only read the answer */
 		return -1;
 	while (n + 1 < cap && poll(&p, 1, 5000) == 1) {
 		ssize_t k = read(fd, resp + n, cap - 1 - n);
@@ -159,17 +159,35 @@ static const char *body_of(const char *resp)
 	return b ? b + 4 : "";
 }
 
-/* A read is answered while a writer holds the lock mid-mutation; a write
- * waits for it.  (Bounded by exchange()'s 5 s: a hang fails, nothing is timed.) */
+/* A read is answered while a writer holds the lock mid-mutation and more
+ * mutations than the server has pool threads wait behind it; the queued
+ * mutations are all answered once the lock is free.  (Bounded by
+ * exchange()'s 5 s: a hang fails, nothing is timed.) */
 static void test_read_while_write_held(void **state)
 {
+	enum { NWRITERS = 8 };
+	static const char write_req[] = "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\n"
+					"Host: localhost\r\nConnection: close\r\n\r\n";
 	char resp[4096];
+	int w[NWRITERS];
 	pthread_mutex_lock(&lock);
+	runs = 0;
+	for (int i = 0; i < NWRITERS; i++) {
+		w[i] = connect_to(0);
+		assert_true(w[i] >= 0);
+		assert_int_equal(write(w[i], write_req, strlen(write_req)), (ssize_t)strlen(write_req));
+	}
 	int s = http(0, "GET /?Action=DescribeNetworkInterfaces HTTP/1.1\r\nHost: localhost\r\n"
 		     "Connection: close\r\n\r\n", resp, sizeof(resp));
+	assert_int_equal(runs, 0); /* every mutation still waits for the lock */
 	pthread_mutex_unlock(&lock);
 	assert_int_equal(s, 200);
 	assert_non_null(strstr(body_of(resp), "\"Read\":\"DescribeNetworkInterfaces\""));
+	for (int i = 0; i < NWRITERS; i++) {
+		assert_int_equal(exchange(w[i], "", resp, sizeof(resp)), 200);
+		close(w[i]);
+	}
+	assert_int_equal(runs, NWRITERS);
 }
 
 static void test_unix_admin(void **state)
