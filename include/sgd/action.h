@@ -72,6 +72,10 @@ struct sg_env {
 	/* Where read-only actions find the model: every committed mutation
 	 * publishes a copy here.  NULL: reads use `model` (unit tests). */
 	struct sg_snapshots *snaps;
+	/* Host devices a NIC may be bound to: blank-separated glob patterns
+	 * (config host_devices).  NULL: any name passes the pattern check. */
+	const char *host_devices;
+	unsigned token_ttl_s;               /* ClientToken answers kept this long; 0 = for ever */
 };
 
 /* Run one action.  Always fills r; returns 0 on success, -1 on error reply.

@@ -35,6 +35,11 @@ struct sg_api_config {
 	const struct sg_creds *creds;
 	size_t max_body;           /* bytes, default 1 MiB */
 	unsigned timeout_s;        /* per-connection idle timeout, default 30 */
+	const char *tls_cert;      /* PEM files: --listen serves HTTPS; NULL: */
+	const char *tls_key;
+	bool plain_http;           /* ... plain HTTP, only when this says so */
+	unsigned conns_per_ip;     /* concurrent TCP connections per client address */
+	const char *state_dir;     /* where state that must survive restarts lives */
 };
 
 struct sg_api;

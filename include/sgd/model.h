@@ -157,6 +157,11 @@ struct sg_quota {
 	uint32_t permissions_per_call;   /* 100 */
 	uint32_t prefix_list_max;        /* 200 MaxEntries */
 	uint32_t port_list_max;          /* 2000 MaxEntries */
+	/* Objects one account may own (the admin is not limited). */
+	uint32_t groups_per_account;       /* 100 */
+	uint32_t nics_per_account;         /* 1000 */
+	uint32_t prefix_lists_per_account; /* 100 */
+	uint32_t port_lists_per_account;   /* 100 */
 };
 
 struct sg_model {

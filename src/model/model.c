@@ -38,6 +38,10 @@ void sg_quota_defaults(struct sg_quota *q)
 	q->permissions_per_call = 100;
 	q->prefix_list_max = 200;
 	q->port_list_max = 2000;
+	q->groups_per_account = 100;
+	q->nics_per_account = 1000;
+	q->prefix_lists_per_account = 100;
+	q->port_lists_per_account = 100;
 }
 
 void sg_model_init(struct sg_model *m)

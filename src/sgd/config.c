@@ -24,6 +24,20 @@ void sgd_config_defaults(struct sgd_config *c)
 	snprintf(c->admin_account.name, sizeof(c->admin_account.name), "local-admin");
 	c->max_body = 1 << 20;
 	c->timeout_s = 30;
+	snprintf(c->host_devices, sizeof(c->host_devices), "tap* vnet* veth* vif* macvtap*");
+	c->conns_per_ip = 64;
+	c->token_ttl_s = 24 * 3600;
+}
+
+static int set_bool(bool *dst, const char *v)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		*dst = true;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		*dst = false;
+	else
+		return -EINVAL;
+	return 0;
 }
 
 static int set_mode(struct sgd_config *c, const char *v)
@@ -65,6 +79,10 @@ static int set_key(struct sgd_config *c, const char *k, const char *v)
 		{ "quota.permissions_per_call", &c->quota.permissions_per_call },
 		{ "quota.prefix_list_max_entries", &c->quota.prefix_list_max },
 		{ "quota.port_list_max_entries", &c->quota.port_list_max },
+		{ "quota.groups_per_account", &c->quota.groups_per_account },
+		{ "quota.nics_per_account", &c->quota.nics_per_account },
+		{ "quota.prefix_lists_per_account", &c->quota.prefix_lists_per_account },
+		{ "quota.port_lists_per_account", &c->quota.port_lists_per_account },
 	};
 	if (strcmp(k, "quota.groups_per_nic") == 0 && atoi(v) > SG_MAX_NIC_GROUPS_HARD)
 		return -ERANGE;
@@ -92,6 +110,12 @@ static int set_key(struct sgd_config *c, const char *k, const char *v)
 		return rc;
 	}
 	if (strcmp(k, "timeout") == 0) return set_u32(&c->timeout_s, v);
+	if (strcmp(k, "host_devices") == 0) return STR(c->host_devices, v);
+	if (strcmp(k, "tls_cert") == 0) return STR(c->tls_cert, v);
+	if (strcmp(k, "tls_key") == 0) return STR(c->tls_key, v);
+	if (strcmp(k, "plain_http") == 0) return set_bool(&c->plain_http, v);
+	if (strcmp(k, "conns_per_ip") == 0) return set_u32(&c->conns_per_ip, v);
+	if (strcmp(k, "token_ttl") == 0) return set_u32(&c->token_ttl_s, v);
 	return -ENOENT;
 }
 
@@ -154,7 +178,12 @@ static void usage(FILE *out)
 		"  -m, --mode host|routed  host: inet input, iifname; routed: inet forward, oifname\n"
 		"  -c, --config FILE       config file (default /etc/sgd/sgd.conf)\n"
 		"  -k, --credentials FILE  AccessKeys for --listen (default /etc/sgd/credentials, mode 0600)\n"
-		"  -l, --listen ADDR:PORT  also serve signed requests over TCP (off by default)\n"
+		"  -l, --listen ADDR:PORT  also serve signed requests over TCP (off by default):\n"
+		"                          HTTPS with --tls-cert and --tls-key, or plain HTTP\n"
+		"                          only with --plain-http\n"
+		"      --tls-cert FILE     PEM certificate (chain) for --listen\n"
+		"      --tls-key FILE      PEM private key for --listen\n"
+		"      --plain-http        serve --listen without TLS (signed requests in clear)\n"
 		"  -g, --admin-group NAME  members of this group are administrators on the socket\n"
 		"  -r, --region ID         the region served (default cn-hangzhou)\n"
 		"  -f, --foreground        accepted for compatibility: sgd never forks\n"
@@ -170,7 +199,9 @@ static const struct option longopts[] = {
 	{ "credentials", required_argument, NULL, 'k' }, { "listen", required_argument, NULL, 'l' },
 	{ "admin-group", required_argument, NULL, 'g' }, { "region", required_argument, NULL, 'r' },
 	{ "foreground", no_argument, NULL, 'f' },      { "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },         { NULL, 0, NULL, 0 },
+	{ "version", no_argument, NULL, 'V' },         { "tls-cert", required_argument, NULL, 'C' },
+	{ "tls-key", required_argument, NULL, 'K' },   { "plain-http", no_argument, NULL, 'P' },
+	{ NULL, 0, NULL, 0 },
 };
 
 int sgd_config_args(struct sgd_config *c, int argc, char **argv)
@@ -178,6 +209,7 @@ int sgd_config_args(struct sgd_config *c, int argc, char **argv)
 	static const char *const keys[256] = {
 		['d'] = "state_dir", ['s'] = "socket", ['m'] = "mode", ['k'] = "credentials",
 		['l'] = "listen", ['g'] = "admin_group", ['r'] = "region",
+		['C'] = "tls_cert", ['K'] = "tls_key", ['P'] = "plain_http",
 	};
 	/* Pass 1: --config, --help, --version. */
 	int opt;
@@ -209,7 +241,8 @@ int sgd_config_args(struct sgd_config *c, int argc, char **argv)
 	/* Pass 2: flags override the file. */
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "d:s:m:c:k:l:g:r:fhV", longopts, NULL)) != -1) {
-		int rc = opt > 0 && opt < 256 && keys[opt] ? set_key(c, keys[opt], optarg) : 0;
+		const char *v = opt == 'P' ? "yes" : optarg; /* the one flag without a value */
+		int rc = opt > 0 && opt < 256 && keys[opt] ? set_key(c, keys[opt], v) : 0;
 		if (rc == -EOPNOTSUPP) {
 			fprintf(stderr, "sgd: --mode bridge is not implemented yet: use host or routed\n");
 			return -1;

@@ -21,6 +21,14 @@ struct sgd_config {
 	struct sg_account admin_account;
 	size_t max_body;
 	unsigned timeout_s;
+	/* Host devices a NIC may be bound to (glob patterns, blank-separated);
+	 * lo and the default route's device are refused whatever this says. */
+	char host_devices[256];
+	char tls_cert[256];        /* --listen serves HTTPS with these ... */
+	char tls_key[256];
+	bool plain_http;           /* ... or plain HTTP when asked for explicitly */
+	unsigned conns_per_ip;     /* concurrent TCP connections from one address */
+	unsigned token_ttl_s;      /* how long a ClientToken's answer is kept */
 	bool config_given;         /* --config named a file: it must exist */
 };
 

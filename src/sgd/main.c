@@ -121,7 +121,7 @@ static int start(struct sgd *d)
 	d->env = (struct sg_env){
 		.model = &d->model, .store = d->store, .sync = sg_dp_sync, .sync_ctx = &d->dp,
 		.region = d->cfg.region, .accounts = d->creds.accounts, .naccounts = d->creds.naccounts,
-		.snaps = &d->snaps,
+		.snaps = &d->snaps, .host_devices = d->cfg.host_devices, .token_ttl_s = d->cfg.token_ttl_s,
 	};
 	gid_t admin_gid = (gid_t)-1;
 	if (d->cfg.admin_group[0]) {
@@ -136,6 +136,10 @@ static int start(struct sgd *d)
 		.socket_path = d->cfg.socket_path, .listen = d->cfg.listen[0] ? d->cfg.listen : NULL,
 		.admin_gid = admin_gid, .admin_account = d->cfg.admin_account, .creds = &d->creds,
 		.max_body = d->cfg.max_body, .timeout_s = d->cfg.timeout_s,
+		.tls_cert = d->cfg.tls_cert[0] ? d->cfg.tls_cert : NULL,
+		.tls_key = d->cfg.tls_key[0] ? d->cfg.tls_key : NULL,
+		.plain_http = d->cfg.plain_http, .conns_per_ip = d->cfg.conns_per_ip,
+		.state_dir = d->cfg.state_dir,
 	};
 	if ((rc = sg_api_start(&ac, &d->env, &d->lock, &d->api))) {
 		fprintf(stderr, "sgd: cannot serve on %s%s%s: %s\n", d->cfg.socket_path,

@@ -62,6 +62,24 @@ static void test_example_is_the_defaults(void **state)
 	assert_string_equal(c.state_dir, d.state_dir);
 	assert_string_equal(c.socket_path, d.socket_path);
 	assert_memory_equal(&c.quota, &d.quota, sizeof(c.quota));
+	assert_string_equal(c.host_devices, d.host_devices);
+	assert_int_equal(c.plain_http, d.plain_http);
+	assert_int_equal(c.conns_per_ip, d.conns_per_ip);
+	assert_int_equal(c.token_ttl_s, d.token_ttl_s);
+}
+
+static void test_tls_flags(void **state)
+{
+	(void)state;
+	struct sgd_config c;
+	char *argv[] = { "sgd", "--config", "/dev/null", "--listen", "127.0.0.1:1", "--plain-http", NULL };
+	assert_int_equal(parse(&c, 6, argv), 0);
+	assert_true(c.plain_http);
+	char *argv2[] = { "sgd", "--config", "/dev/null", "--tls-cert", "/x.crt", "--tls-key", "/x.key", NULL };
+	assert_int_equal(parse(&c, 7, argv2), 0);
+	assert_false(c.plain_http);
+	assert_string_equal(c.tls_cert, "/x.crt");
+	assert_string_equal(c.tls_key, "/x.key");
 }
 
 static void test_file_and_flags(void **state)
@@ -115,6 +133,7 @@ int main(void)
 		cmocka_unit_test(test_file_and_flags),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_example_is_the_defaults),
+		cmocka_unit_test(test_tls_flags),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
