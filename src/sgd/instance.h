@@ -2,9 +2,13 @@
 #ifndef SGD_INSTANCE_H
 #define SGD_INSTANCE_H
 
+/* Per-namespace locks live here: created 0700, root's.  Under systemd
+ * /run/sgd is the unit's RuntimeDirectory. */
+#define SGD_NETNS_LOCK_DIR "/run/sgd/netns"
+
 struct sgd_instance {
 	int dir_lock;  /* flock on <state-dir>/sgd.lock */
-	int ns_name;   /* abstract socket bound in this network namespace */
+	int ns_name;   /* flock on SGD_NETNS_LOCK_DIR/<netns dev>-<ino>.<table>.lock */
 };
 
 /* Claim the state directory and this namespace's table `table`.  0, or

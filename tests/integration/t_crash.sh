@@ -337,7 +337,7 @@ done
 second_sgd() { # STATE-DIR LABEL
 	local rc reps
 	reps=$(grep -c 'repair:' "$SGD_LOG")
-	timeout 10 ip netns exec "${PFX}host" "$SGD_BIN" --state-dir "$1" --socket "$T_TMP/second.sock" \
+	timeout "$((HANG_MS / 1000))" ip netns exec "${PFX}host" "$SGD_BIN" --state-dir "$1" --socket "$T_TMP/second.sock" \
 		--mode host >"$T_TMP/second.log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'refusing to start' "$T_TMP/second.log"; then
