@@ -145,12 +145,28 @@ static const char *change_name(const struct ir_change *c)
 	return "?";
 }
 
+/* Before the first chain is deleted, every chain about to go is flushed:
+ * removed chains may jump to each other (a NIC's family chain to a bucket
+ * chain), and the kernel refuses (EBUSY) to delete a chain that a rule
+ * still jumps to, whatever order the deletions come in. */
+static int flush_removed_chains(struct nbatch *nb, const struct ir_changes *ch, char *errmsg,
+				size_t len)
+{
+	int err = 0;
+	for (size_t i = 0; i < ch->n && !err; i++)
+		if (ch->v[i].kind == IR_CH_DEL_CHAIN && (err = nmsg_chain_flush(nb, ch->v[i].chain)))
+			build_error(errmsg, len, change_name(&ch->v[i]), err);
+	return err;
+}
+
 /* The change list's order (ir.h), except that new chains come before new
- * sets: a new dispatch map's elements jump to chains that must exist already. */
+ * sets (a new dispatch map's elements jump to chains that must exist
+ * already) and that removed chains are flushed before any is deleted. */
 static int build_changes(struct nbatch *nb, const struct ir_changes *ch, char *errmsg,
 			 size_t len)
 {
 	size_t used;
+	bool flushed = false;
 	int err = 0;
 
 	for (size_t i = 0; i < ch->n && !err; i++)
@@ -159,9 +175,15 @@ static int build_changes(struct nbatch *nb, const struct ir_changes *ch, char *e
 	for (size_t i = 0; i < ch->n && !err; i++)
 		if (ch->v[i].kind == IR_CH_ADD_SET && (err = nmsg_set_add(nb, ch->v[i].set)))
 			build_error(errmsg, len, change_name(&ch->v[i]), err);
-	for (size_t i = 0; i < ch->n && !err; i += used)
+	for (size_t i = 0; i < ch->n && !err; i += used) {
+		if (ch->v[i].kind == IR_CH_DEL_CHAIN && !flushed) {
+			flushed = true;
+			if ((err = flush_removed_chains(nb, ch, errmsg, len)))
+				break;
+		}
 		if ((err = build_change(nb, ch->v, i, ch->n, &used)))
 			build_error(errmsg, len, change_name(&ch->v[i]), err);
+	}
 	return err;
 }
 

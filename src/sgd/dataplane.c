@@ -71,18 +71,19 @@ int sg_dp_sync(void *ctx, const struct sg_model *m, char *err, size_t len)
 	struct ir_changes ch = { 0 };
 	rc = ir_diff(&dp->cur, &next, &ch);
 	if (!rc && ch.n && (rc = sgnft_apply(dp->nft, &next, &ch, err, len))) {
-		/* The kernel differs from what we applied (tampering not yet
-		 * repaired): a missing object (ENOENT), one already there
-		 * (EEXIST), or a foreign rule still using a set we delete
-		 * (EBUSY).  Replace the whole table instead: it succeeds
-		 * whatever the kernel holds, so the caller gets an error
-		 * only for a ruleset the kernel refuses outright. */
-		fprintf(stderr, "sgd: the kernel refused a change to table inet sgd (%s): "
-			"it differs from what sgd applied; replaced it whole\n",
-			err && err[0] ? err : strerror(-rc));
+		/* Most likely the kernel differs from what we applied
+		 * (tampering not yet repaired): a missing object (ENOENT),
+		 * one already there (EEXIST), or a foreign rule still using
+		 * a set we delete (EBUSY).  Replace the whole table instead:
+		 * it succeeds whatever the kernel holds, so the caller gets
+		 * an error only for a ruleset the kernel refuses outright.
+		 * Not counted as a repair: the tamper watch counts those,
+		 * when it sees someone else's transaction. */
+		fprintf(stderr, "sgd: the kernel refused an incremental change to table inet sgd (%s); "
+			"replaced it whole\n", err && err[0] ? err : strerror(-rc));
 		rc = sgnft_replace(dp->nft, &next, err, len);
 		if (!rc)
-			dp->repairs++;
+			dp->fallbacks++;
 	}
 	ir_changes_free(&ch);
 	if (rc) {

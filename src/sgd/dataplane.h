@@ -14,7 +14,8 @@ struct sg_dataplane {
 	enum ir_mode mode;
 	struct ir_table cur;   /* what the kernel holds, as last applied */
 	bool have_cur;
-	unsigned long repairs; /* full replacements after tampering */
+	unsigned long repairs;   /* full replacements after someone else's change */
+	unsigned long fallbacks; /* incremental batches refused, replaced whole */
 	/* Per-bucket pieces of the last compile: a mutation re-splits only the
 	 * buckets it changed.  It changes how fast, never what, is compiled. */
 	struct sg_compile_cache *cache;

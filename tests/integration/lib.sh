@@ -52,8 +52,14 @@ die() {
 	exit 1
 }
 
-# Last line of every test.
+# Last line of every test.  Unless the test tampers with the kernel
+# (T_ALLOW_FALLBACK=1), sgd's incremental batches must all have been
+# accepted: a refused one means the compiler or the batch order is wrong.
 finish() {
+	if [ -z "${T_ALLOW_FALLBACK:-}" ] && grep -q 'replaced it whole' "$T_TMP"/sgd-*.log 2>/dev/null; then
+		fail "the kernel refused an incremental batch although nobody tampered:" \
+			"$(grep -h 'replaced it whole' "$T_TMP"/sgd-*.log | head -n 3)"
+	fi
 	if [ "$T_FAILS" -gt 0 ]; then
 		log "$T_FAILS failure(s), $T_CHECKS check(s) passed"
 		exit 1
@@ -383,8 +389,11 @@ start_sgd() { # NS MODE [extra sgd args...]
 	SGD_HOLD=$T_TMP/hold-$ns
 	mkdir -p "$T_TMP/state-$ns" "$SGD_HOLD"
 	[ -p "$SGD_HOLD/held" ] || mkfifo "$SGD_HOLD/held" "$SGD_HOLD/release"
-	SGD_TEST_HOLD_DIR=$SGD_HOLD ip netns exec "$PFX$ns" "$SGD_BIN" --state-dir "$T_TMP/state-$ns" \
-		--socket "$SGD_SOCK" --mode "$mode" "$@" >>"$SGD_LOG" 2>&1 &
+	# The tests bind devices of any name (h1, tap1): allow every name (lo and
+	# the default route's device stay refused).  A test may bring SGD_CONF.
+	[ -n "${SGD_CONF:-}" ] || { SGD_CONF=$T_TMP/sgd.conf; echo 'host_devices = *' >"$SGD_CONF"; }
+	SGD_TEST_HOLD_DIR=$SGD_HOLD ip netns exec "$PFX$ns" "$SGD_BIN" --config "$SGD_CONF" \
+		--state-dir "$T_TMP/state-$ns" --socket "$SGD_SOCK" --mode "$mode" "$@" >>"$SGD_LOG" 2>&1 &
 	SGD_PID=$!
 	T_PIDS+=("$SGD_PID")
 	end=$(($(date +%s%N) / 1000000 + HANG_MS))

@@ -12,6 +12,7 @@
 #    changes equals the one a SIGHUP re-applies from the database.
 #   SEED=n (default: random, printed) ROUNDS=n (default 12)
 . "$(dirname "$0")/lib.sh"
+T_ALLOW_FALLBACK=1 # this test tampers: refused incremental batches are expected
 need_sgd
 SEED=${SEED:-$(( $(date +%s) % 100000 ))}
 ROUNDS=${ROUNDS:-12}

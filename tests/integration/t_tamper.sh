@@ -2,6 +2,7 @@
 # Tamper repair: flushing the ruleset or deleting sgd's table in its
 # namespace is undone: sgd logs the repair, and packets prove it (host mode).
 . "$(dirname "$0")/lib.sh"
+T_ALLOW_FALLBACK=1 # this test tampers: refused incremental batches are expected
 setup_host 1
 A=$(new_group guard)
 new_nic h1 "$(host_ip4 1)" "$(host_ip6 1)" "$A" >/dev/null

@@ -11,6 +11,7 @@
 # fresh compile of the database (host mode).  Repair latencies are logged,
 # never asserted: make bench measures speed.
 . "$(dirname "$0")/lib.sh"
+T_ALLOW_FALLBACK=1 # this test tampers: refused incremental batches are expected
 setup_host 1
 A=$(new_group tamperguard)
 B=$(new_group tamperfriends)

@@ -106,10 +106,37 @@ static void test_change_size_independent_of_rule_count(void **state)
 	assert_true(small.entry >= 1 && small.entry <= 2);
 }
 
+/* Removing the last group-sourced rule of a NIC removes its per-family
+ * chains and the bucket chain they jump to in one batch: the kernel must
+ * accept it as it is (a chain deleted while another one being deleted
+ * still jumps to it is EBUSY), with no full replacement to fall back on. */
+static void test_removed_chains_in_one_batch(void **state)
+{
+	(void)state;
+	struct world w;
+	char err[256] = "";
+	sg_model_init(&w.m);
+	assert_int_equal(sgnft_open(&w.nft), 0);
+	fx_group(&w.m, "sg-a", SG_GROUP_NORMAL, SG_POLICY_DROP); /* no inner accept: the jump is alone */
+	fx_group(&w.m, "sg-src", SG_GROUP_NORMAL, SG_POLICY_ACCEPT);
+	fx_nic(&w.m, "eni-1", "veth-t", "192.0.2.10", "sg-a");
+	fx_nic(&w.m, "eni-2", "", "192.0.2.20", "sg-src");
+	struct sg_rule *r = fx_rule(&w.m, "sg-a", (struct fx_perm){ .sg = "sg-src", .ports = "80/80", .prio = 3 });
+	char rid[SG_ID_LEN];
+	snprintf(rid, sizeof(rid), "%s", r->id);
+	fx_compile(&w.m, IR_MODE_HOST, &w.cur);
+	if (sgnft_replace(w.nft, &w.cur, err, sizeof(err)) != 0)
+		fail_msg("replace refused: %s", err);
+	fx_rule_del(&w.m, "sg-a", rid);
+	sync_world(&w); /* fails the test if the kernel refuses the batch */
+	destroy(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_change_size_independent_of_rule_count),
+		cmocka_unit_test(test_removed_chains_in_one_batch),
 	};
 	if (geteuid() != 0) {
 		fprintf(stderr, "test_incremental: FAILED: needs root (private network namespace)\n");
