@@ -20,7 +20,7 @@ CFLAGS  += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 endif
 
-LAYERS   = model store compile nft link actions api
+LAYERS   = model store ir compile nft link actions api
 LIB_SRC  = $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 SGD_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/sgd/*.c))

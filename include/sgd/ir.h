@@ -180,6 +180,11 @@ struct ir_chain *ir_chain_add(struct ir_table *t, const char *name, enum ir_hook
 struct ir_elem *ir_elem_add(struct ir_set *s);
 struct ir_rule *ir_rule_add(struct ir_chain *c);
 struct ir_match *ir_match_add(struct ir_rule *r, enum ir_match_kind kind);
+/* Room for n elements in s, so that n ir_elem_add() calls do not realloc.
+ * 0 or -ENOMEM. */
+int ir_set_reserve(struct ir_set *s, size_t n);
+/* Replace *dst by a heap copy of s (NULL clears).  0 or -ENOMEM. */
+int ir_str_set(char **dst, const char *s);
 const struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
 const struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name);
 void ir_sort(struct ir_table *t); /* sort sets, chains and set elements canonically */

@@ -21,7 +21,6 @@
 
 #include "box.h"
 #include "compile_internal.h"
-#include "ir_internal.h"
 
 enum { C4P, C4N, C6P, C6N, NCSETS };
 _Static_assert(NCSETS == CSET_COUNT, "compile_internal.h counts the CIDR sets");

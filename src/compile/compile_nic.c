@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "compile_internal.h"
-#include "ir_internal.h"
 
 static int add_match(struct ir_rule *r, enum ir_match_kind kind, int fam)
 {

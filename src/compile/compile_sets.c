@@ -6,7 +6,6 @@
 
 #include "box.h"
 #include "compile_internal.h"
-#include "ir_internal.h"
 
 struct range_vec {
 	struct ir_range *v;

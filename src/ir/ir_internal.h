@@ -1,6 +1,6 @@
-/* ir_internal.h - helpers shared by the files of src/compile/ (not a public API). */
-#ifndef SGD_COMPILE_IR_INTERNAL_H
-#define SGD_COMPILE_IR_INTERNAL_H
+/* ir_internal.h - helpers shared by the files of src/ir/ (not a public API). */
+#ifndef SGD_IR_INTERNAL_H
+#define SGD_IR_INTERNAL_H
 
 #include "sgd/ir.h"
 
@@ -10,13 +10,6 @@ int ir_elem_key_cmp(enum ir_key k, const struct ir_elem *a, const struct ir_elem
 
 /* Same verdict data and comment (the key aside). */
 bool ir_elem_data_equal(const struct ir_elem *a, const struct ir_elem *b);
-
-/* Room for n elements in s, so that n ir_elem_add() calls do not realloc.
- * 0 or -ENOMEM. */
-int ir_set_reserve(struct ir_set *s, size_t n);
-
-/* Replace *dst by a heap copy of s (NULL clears).  0 or -ENOMEM. */
-int ir_str_set(char **dst, const char *s);
 
 /* Append one change.  0 or -ENOMEM. */
 int ir_changes_push(struct ir_changes *ch, enum ir_change_kind kind, const struct ir_set *set,
