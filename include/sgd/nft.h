@@ -35,6 +35,14 @@ size_t sgnft_last_batch_size(const struct sgnft *n);
 int sgnft_watch_fd(const struct sgnft *n);
 int sgnft_watch_read(struct sgnft *n, const char *table, bool *tampered);
 
+/* The batch sgnft_replace(t) or sgnft_apply(new, ch) would send, as text
+ * and without a socket (no root): each message says what it asked for and
+ * is printed by libnftnl (nftnl_*_fprintf of the object parsed back from
+ * the message), userdata in hex.  For golden tests and debugging; the
+ * format follows libnftnl's.  Caller frees; NULL on error. */
+char *sgnft_render_replace(const struct ir_table *t);
+char *sgnft_render_apply(const struct ir_table *new, const struct ir_changes *ch);
+
 /* Delete table `name` if present (tests only: sgd never deletes its table). */
 int sgnft_delete_table(struct sgnft *n, const char *name);
 

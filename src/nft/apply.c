@@ -35,6 +35,25 @@ static int build_table(struct nbatch *nb, const struct ir_table *t, char *errmsg
 	return err;
 }
 
+int nbuild_replace(struct nbatch *nb, const struct ir_table *t, char *errmsg, size_t len)
+{
+	int err;
+
+	nb->full = true;
+	/* add (creates it if missing, so the delete cannot fail), delete,
+	 * add again: all in one transaction, so filtering never stops. */
+	err = nmsg_table_add(nb);
+	if (!err)
+		err = nmsg_table_del(nb);
+	if (!err)
+		err = nmsg_table_add(nb);
+	if (err)
+		build_error(errmsg, len, "table", err);
+	if (!err)
+		err = build_table(nb, t, errmsg, len);
+	return err;
+}
+
 int sgnft_replace(struct sgnft *n, const struct ir_table *t, char *errmsg, size_t len)
 {
 	struct nbatch nb;
@@ -45,18 +64,7 @@ int sgnft_replace(struct sgnft *n, const struct ir_table *t, char *errmsg, size_
 	err = nbatch_init(&nb, n, t, t->name);
 	if (err)
 		return err;
-	nb.full = true;
-	/* add (creates it if missing, so the delete cannot fail), delete,
-	 * add again: all in one transaction, so filtering never stops. */
-	err = nmsg_table_add(&nb);
-	if (!err)
-		err = nmsg_table_del(&nb);
-	if (!err)
-		err = nmsg_table_add(&nb);
-	if (err)
-		build_error(errmsg, len, "table", err);
-	if (!err)
-		err = build_table(&nb, t, errmsg, len);
+	err = nbuild_replace(&nb, t, errmsg, len);
 	if (!err)
 		err = nbatch_send(n, &nb, errmsg, len);
 	nbatch_free(&nb);
@@ -162,8 +170,7 @@ static int flush_removed_chains(struct nbatch *nb, const struct ir_changes *ch, 
 /* The change list's order (ir.h), except that new chains come before new
  * sets (a new dispatch map's elements jump to chains that must exist
  * already) and that removed chains are flushed before any is deleted. */
-static int build_changes(struct nbatch *nb, const struct ir_changes *ch, char *errmsg,
-			 size_t len)
+int nbuild_changes(struct nbatch *nb, const struct ir_changes *ch, char *errmsg, size_t len)
 {
 	size_t used;
 	bool flushed = false;
@@ -202,7 +209,7 @@ int sgnft_apply(struct sgnft *n, const struct ir_table *new, const struct ir_cha
 	err = nbatch_init(&nb, n, new, new->name);
 	if (err)
 		return err;
-	err = build_changes(&nb, ch, errmsg, len);
+	err = nbuild_changes(&nb, ch, errmsg, len);
 	if (!err)
 		err = nbatch_send(n, &nb, errmsg, len);
 	nbatch_free(&nb);

@@ -71,6 +71,12 @@ int nbatch_set_id_add(struct nbatch *nb, const char *name, uint32_t *id);
 uint32_t nbatch_set_id(const struct nbatch *nb, const char *name); /* 0: not in batch */
 const struct nmsg *nbatch_find(const struct nbatch *nb, uint32_t seq);
 
+/* ---- apply.c ---- */
+/* The messages of a whole-table replacement of t (sets nb->full), or of a
+ * change list, appended to nb; errmsg (may be NULL) says what failed. */
+int nbuild_replace(struct nbatch *nb, const struct ir_table *t, char *errmsg, size_t len);
+int nbuild_changes(struct nbatch *nb, const struct ir_changes *ch, char *errmsg, size_t len);
+
 /* ---- socket.c ---- */
 /* Close the batch (BATCH_END), send it in one sendmsg and read every answer.
  * 0, or the first error the kernel reported (errmsg says which object). */
