@@ -1,4 +1,5 @@
-/* test_ir.c - IR builders, sort, find, equality and render. */
+/* test_ir.c - IR builders, sort, find, equality and render (the rendered
+ * text: tests/golden/ir-render.nft). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sgd/ir.h"
+#include "golden.h"
 
 static void ip4(struct ir_range *r, uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t e, uint8_t f,
 		uint8_t g, uint8_t h)
@@ -215,30 +217,7 @@ static void test_render(void **state)
 	ir_sort(&t);
 	txt = ir_table_render(&t);
 	assert_non_null(txt);
-	assert_string_equal(txt,
-		"table inet sgd {\n"
-		"\tset c4p-x {\n"
-		"\t\ttype ipv4_addr . inet_proto . inet_service . ipv4_addr . inet_service\n"
-		"\t\tflags interval\n"
-		"\t\telements = { 10.0.0.0/8 . tcp . 0-65535 . 192.0.2.1-192.0.2.7 . 22 comment \"sgr-1\" }\n"
-		"\t}\n"
-		"\n"
-		"\tmap nics {\n"
-		"\t\ttype ifname : verdict\n"
-		"\t\telements = { \"veth3\" : jump nic-eni-1 }\n"
-		"\t}\n"
-		"\n"
-		"\tchain g {\n"
-		"\t\tmeta nfproto ipv4 ip saddr . meta l4proto . th sport . ip daddr . th dport @c4p-x accept\n"
-		"\t\tct state established,related accept\n"
-		"\t\tcounter drop comment \"default drop\"\n"
-		"\t}\n"
-		"\n"
-		"\tchain hook {\n"
-		"\t\ttype filter hook forward priority filter; policy accept;\n"
-		"\t\toifname vmap @nics\n"
-		"\t}\n"
-		"}\n");
+	golden_check("ir-render.nft", txt);
 	free(txt);
 	ir_table_free(&t);
 }
