@@ -1,9 +1,11 @@
-/* ir.h - the ruleset intermediate representation.
+/* ir.h - the ruleset intermediate representation (src/ir/).
  *
- * compile/ turns a struct sg_model into a struct ir_table (pure, no libnftnl)
- * and two tables into a struct ir_changes; nft/ turns either into one libmnl
- * batch.  Everything here is plain data so the compiler is unit-testable and
- * ir_table_render() gives an nft-syntax text for golden tests and logs. */
+ * compile/ turns a struct sg_model into a struct ir_table (pure, no libnftnl);
+ * ir_diff() turns two tables into a struct ir_changes; nft/ turns either into
+ * one libmnl batch.  The IR depends on nothing but libc; compile/ and nft/
+ * depend on it and not on each other.  Everything here is plain data so the
+ * compiler is unit-testable and ir_table_render() gives an nft-syntax text
+ * for golden tests (tests/golden/) and logs. */
 #ifndef SGD_IR_H
 #define SGD_IR_H
 
@@ -20,7 +22,14 @@ enum ir_mode {
 	IR_MODE_ROUTED = 1, /* inet forward, oifname */
 };
 
-/* Set key shapes.  Field order is the kernel concatenation order. */
+/* ---- key shapes ----
+ *
+ * The set/map key types.  Everything about a shape (its fields and their
+ * order, the packet expressions a rule builds its lookup key from, nft's
+ * datatypes and byte order, its name) is one row of one table,
+ * ir_key_desc(); compile/, nft/, the renderer and the tests read the table
+ * and nothing else switches on the shape.  A new shape is a new enum value
+ * and a new row (src/ir/keys.c). */
 enum ir_key {
 	IR_KEY_IFNAME = 0,  /* ifname (16 bytes), map to verdict: dispatch vmap */
 	IR_KEY_IP4,         /* ipv4_addr, interval: prefix lists, group members */
@@ -40,17 +49,70 @@ enum ir_key {
 	/* saddr . l4proto, interval (pipapo) */
 	IR_KEY_IP4_PROTO,
 	IR_KEY_IP6_PROTO,
+	IR_KEY_COUNT
 };
 
-/* Field types of a key, and their byte lengths (unpadded). */
-enum ir_field { IR_F_IFNAME, IR_F_IP4, IR_F_IP6, IR_F_PROTO, IR_F_PORT };
+/* Field types of a key. */
+enum ir_field { IR_F_IFNAME, IR_F_IP4, IR_F_IP6, IR_F_PROTO, IR_F_PORT, IR_F_COUNT };
+
+/* nft's byte orders (its enum byteorder), as recorded in set userdata. */
+enum ir_byteorder { IR_BO_INVALID = 0, IR_BO_HOST = 1, IR_BO_BIG = 2 };
+
+struct ir_field_desc {
+	const char *type;      /* nft's type name: "ipv4_addr" */
+	uint8_t len;           /* bytes (unpadded) in a key and in struct ir_range */
+	uint8_t nft_type;      /* nft's datatype id (nftables src/datatype.h) */
+	uint8_t family;        /* 4 or 6 for an address, else 0 */
+};
+
+/* Packet expressions a tuple key's fields are built from. */
+enum ir_pkt_field { IR_P_SADDR, IR_P_DADDR, IR_P_L4PROTO, IR_P_SPORT, IR_P_DPORT, IR_P_COUNT };
+
+/* How nft/ loads one (a meta key, or payload bytes at an offset of a header)
+ * and how the renderer writes it; [0] is IPv4, [1] IPv6. */
+struct ir_pkt_desc {
+	const char *text[2];   /* "ip saddr", "ip6 saddr"; "th dport" for both */
+	bool meta;             /* a meta load (key `meta_key`), else a payload load */
+	uint32_t meta_key;     /* NFT_META_* */
+	uint32_t base;         /* NFT_PAYLOAD_*_HEADER */
+	uint8_t off[2];        /* payload offset in that header */
+	uint8_t len[2];        /* bytes loaded (= the field's len) */
+};
+
+struct ir_key_desc {
+	const char *name;      /* a tuple shape's name, the prefix of its sets' names
+				* (c4p, c4n, c4q, c4m, c6…); else "ifname", "ip4", "ip6", "port" */
+	uint8_t family;        /* 4 or 6 for address and tuple keys, else 0 */
+	bool map;              /* a map to verdicts keyed by one value (lo only);
+				* else a set of intervals */
+	bool tuple;            /* looked up with a key built from the packet (IR_M_TUPLE_SET) */
+	uint8_t byteorder;     /* the key's byte order in nft's set userdata: a
+				* concatenation's is invalid (each field has its own) */
+	int nfields;
+	enum ir_field field[IR_MAX_FIELDS];      /* in kernel concatenation order */
+	enum ir_pkt_field expr[IR_MAX_FIELDS];   /* tuple keys: where each field comes from */
+	/* A short tuple shape leaves fields of a full one out: field i is field
+	 * from[i] of `full`.  A full shape names its short one in `shorter`.
+	 * Both are the key itself (and from[] the identity) when not so. */
+	enum ir_key full, shorter;
+	uint8_t from[IR_MAX_FIELDS];
+};
+
+const struct ir_key_desc *ir_key_desc(enum ir_key k);      /* NULL when k is out of range */
+const struct ir_field_desc *ir_field_desc(enum ir_field f);
+const struct ir_pkt_desc *ir_pkt_desc(enum ir_pkt_field p);
+enum ir_key ir_key_addr(int family);                      /* IR_KEY_IP4 or IR_KEY_IP6 */
+/* The tuple shape a set name says (its third character: c4q, c6m...) in family
+ * fam, for rendering a rule without its table; the full shape with ports
+ * when the name says none. */
+enum ir_key ir_key_from_set_name(const char *name, int fam);
+
+/* Shorthands reading the table. */
 int ir_key_fields(enum ir_key k, enum ir_field out[IR_MAX_FIELDS]); /* returns count */
 size_t ir_field_len(enum ir_field f); /* 16, 4, 16, 1, 2 */
-
 /* Where each field of a tuple key (IR_KEY_IP*_PORTS/NOPORT/DPORT/PROTO) comes
  * from in the packet: an IR_F_PORT field is th sport or th dport, an address
  * field ip(6) saddr or daddr.  Returns the count (0 for other keys). */
-enum ir_pkt_field { IR_P_SADDR, IR_P_DADDR, IR_P_L4PROTO, IR_P_SPORT, IR_P_DPORT };
 int ir_key_exprs(enum ir_key k, enum ir_pkt_field out[IR_MAX_FIELDS]);
 int ir_key_family(enum ir_key k); /* 4 or 6 for tuple and address keys, 0 otherwise */
 bool ir_key_is_tuple(enum ir_key k);
@@ -197,6 +259,24 @@ bool ir_chain_equal(const struct ir_chain *a, const struct ir_chain *b);
 /* ---- diff: fills ch with what turns old into new (pointers into both) ---- */
 int ir_diff(const struct ir_table *old, const struct ir_table *new, struct ir_changes *ch);
 void ir_changes_free(struct ir_changes *ch);
+
+/* ---- values in nft's words (used by the renderer and by nft/'s error
+ * messages); each is snprintf-like: returns the length the whole text
+ * needs, writes at most len bytes with the NUL ---- */
+#define IR_ELEM_TEXT_MAX 256 /* the longest element text, with its NUL */
+/* Prefix length when [lo, hi] (len bytes) is exactly one CIDR block
+ * (len * 8 for a single address, 0 for everything), else -1. */
+int ir_prefix_len(const uint8_t *lo, const uint8_t *hi, size_t len);
+/* The netmask of a prefix of plen bits, len bytes. */
+void ir_prefix_mask(int plen, uint8_t *mask, size_t len);
+/* One field's value or range: "10.0.0.0/8", "192.0.2.1-192.0.2.7", "tcp",
+ * "0-255", "22", "1000-2000", "\"tap0\"". */
+int ir_field_format(enum ir_field f, const struct ir_range *r, char *buf, size_t len);
+/* "accept", "drop", "jump CHAIN", "goto CHAIN"; "" for IR_V_NONE. */
+int ir_verdict_format(const struct ir_verdict *v, char *buf, size_t len);
+/* An element: its fields joined by " . ", then " : VERDICT" for a map
+ * element with a verdict; not its comment.  "10.0.0.0/8 . tcp . 22" */
+int ir_elem_format(enum ir_key k, const struct ir_elem *e, char *buf, size_t len);
 
 /* ---- text: nft syntax, for golden tests and debugging; caller frees ---- */
 char *ir_table_render(const struct ir_table *t);

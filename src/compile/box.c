@@ -8,11 +8,11 @@
 
 void box_shape_of(enum ir_key k, struct box_shape *s)
 {
-	enum ir_field f[IR_MAX_FIELDS];
+	const struct ir_key_desc *d = ir_key_desc(k);
 
-	s->n = ir_key_fields(k, f);
+	s->n = d ? d->nfields : 0;
 	for (int i = 0; i < s->n; i++)
-		s->len[i] = ir_field_len(f[i]);
+		s->len[i] = ir_field_len(d->field[i]);
 }
 
 bool be_inc(uint8_t *v, size_t len)

@@ -16,29 +16,10 @@ void name_members(char *buf, const char *gid, int family)
 	snprintf(buf, IR_NAME_LEN, "m%d-%s", family, gid);
 }
 
-/* The shape is in the name (render.c reads it). */
-void name_cset(char *buf, int w, enum ir_key key, const char *gid, int prio, enum sg_policy pol)
+/* The shape's name (ir_key_desc(): c4p, c4q, ...) starts the set's name. */
+void name_cset(char *buf, enum ir_key key, const char *gid, int prio, enum sg_policy pol)
 {
-	char shape;
-
-	switch (key) {
-	case IR_KEY_IP4_NOPORT:
-	case IR_KEY_IP6_NOPORT:
-		shape = 'n';
-		break;
-	case IR_KEY_IP4_DPORT:
-	case IR_KEY_IP6_DPORT:
-		shape = 'q';
-		break;
-	case IR_KEY_IP4_PROTO:
-	case IR_KEY_IP6_PROTO:
-		shape = 'm';
-		break;
-	default:
-		shape = 'p';
-		break;
-	}
-	snprintf(buf, IR_NAME_LEN, "c%c%c-%s-p%d-%c", w < CSET_COUNT / 2 ? '4' : '6', shape, gid, prio,
+	snprintf(buf, IR_NAME_LEN, "%s-%s-p%d-%c", ir_key_desc(key)->name, gid, prio,
 		 pol == SG_POLICY_DROP ? 'd' : 'a');
 }
 

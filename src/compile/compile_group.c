@@ -25,13 +25,11 @@
 enum { C4P, C4N, C6P, C6N, NCSETS };
 _Static_assert(NCSETS == CSET_COUNT, "compile_internal.h counts the CIDR sets");
 
-/* The full key of each set, and the short one it takes when no element
- * narrows the fields the short one leaves out. */
+/* The full key of each set; it takes the key's short shape
+ * (ir_key_desc()->shorter) when no element narrows the fields the short one
+ * leaves out. */
 static const enum ir_key cset_key[NCSETS] = {
 	IR_KEY_IP4_PORTS, IR_KEY_IP4_NOPORT, IR_KEY_IP6_PORTS, IR_KEY_IP6_NOPORT,
-};
-static const enum ir_key cset_short[NCSETS] = {
-	IR_KEY_IP4_DPORT, IR_KEY_IP4_PROTO, IR_KEY_IP6_DPORT, IR_KEY_IP6_PROTO,
 };
 
 struct bucket {
@@ -150,21 +148,35 @@ static int add_cidr_boxes(struct bucket *b, const struct sg_rule *r)
 		range_full(&daddr, alen);
 	for (int i = 0; i < np; i++) {
 		int which = (fam == 6 ? C6P : C4P) + (pc[i].ports ? 0 : 1);
+		const struct ir_key_desc *d = ir_key_desc(cset_key[which]);
 		struct box box;
 		int rc;
 
 		/* zeroed whole: the cache compares inputs with memcmp */
 		memset(&box, 0, sizeof(box));
-		if (pc[i].ports) {
-			box.d[0] = saddr;
-			range_u8(&box.d[1], pc[i].lo, pc[i].hi);
-			rule_sport(r, &box.d[2]);
-			box.d[3] = daddr;
-			rule_dport(r, &box.d[4]);
-		} else {
-			box.d[0] = saddr;
-			box.d[1] = daddr;
-			range_u8(&box.d[2], pc[i].lo, pc[i].hi);
+		/* each field of the set's full key from the packet field it matches */
+		for (int f = 0; f < d->nfields; f++) {
+			struct ir_range *v = &box.d[f];
+
+			switch (d->expr[f]) {
+			case IR_P_SADDR:
+				*v = saddr;
+				break;
+			case IR_P_DADDR:
+				*v = daddr;
+				break;
+			case IR_P_L4PROTO:
+				range_u8(v, pc[i].lo, pc[i].hi);
+				break;
+			case IR_P_SPORT:
+				rule_sport(r, v);
+				break;
+			case IR_P_DPORT:
+				rule_dport(r, v);
+				break;
+			case IR_P_COUNT:
+				break;
+			}
 		}
 		rc = inputs_push(&b->in[which], &box, r->id);
 		if (rc)
@@ -302,7 +314,7 @@ static int add_rule(struct bucket *b, const struct sg_rule *r)
 
 static void cset_name(char *buf, int which, const struct bucket *b)
 {
-	name_cset(buf, which, b->key[which], b->g->id, b->prio, b->pol);
+	name_cset(buf, b->key[which], b->g->id, b->prio, b->pol);
 }
 
 static int emit_cset(struct ir_table *t, const char *name, enum ir_key key, const struct piece_list *pl)
@@ -407,41 +419,50 @@ static int rule_qcmp(const void *pa, const void *pb)
 	return 0;
 }
 
-/* True when no input of set w narrows a field its short key leaves out:
- * sport and daddr of a ports set, daddr of a port-less one. */
-static bool inputs_fit_short(const struct cset_inputs *in, int w)
+/* True when field f of key full is one of those of its short shape. */
+static bool short_keeps(const struct ir_key_desc *sh, int f)
 {
-	size_t alen = w < C6P ? 4 : 16;
-	bool ports = w == C4P || w == C6P;
+	for (int i = 0; i < sh->nfields; i++)
+		if (sh->from[i] == f)
+			return true;
+	return false;
+}
 
-	for (size_t i = 0; i < in->n; i++) {
-		const struct box *bx = &in->v[i].b;
+/* True when no input of a set with key full narrows a field its short
+ * shape leaves out (sport and daddr of a ports set, daddr of a port-less
+ * one). */
+static bool inputs_fit_short(const struct cset_inputs *in, enum ir_key full)
+{
+	const struct ir_key_desc *d = ir_key_desc(full);
+	const struct ir_key_desc *sh = ir_key_desc(d->shorter);
 
-		if (ports && (!range_is_full(&bx->d[2], 2) || !range_is_full(&bx->d[3], alen)))
-			return false;
-		if (!ports && !range_is_full(&bx->d[1], alen))
-			return false;
+	for (int f = 0; f < d->nfields; f++) {
+		size_t len = ir_field_len(d->field[f]);
+
+		if (short_keeps(sh, f))
+			continue;
+		for (size_t i = 0; i < in->n; i++)
+			if (!range_is_full(&in->v[i].b.d[f], len))
+				return false;
 	}
 	return true;
 }
 
-/* Rewrite full-shape boxes as short ones: (saddr, l4proto, sport, daddr,
- * dport) -> (saddr, l4proto, dport); (saddr, daddr, l4proto) -> (saddr,
- * l4proto).  Unused dimensions are zeroed: the cache compares with memcmp. */
-static void inputs_shorten(struct cset_inputs *in, int w)
+/* Rewrite full-shape boxes as boxes of the short shape: field i is field
+ * from[i] of the full one ((saddr, l4proto, sport, daddr, dport) ->
+ * (saddr, l4proto, dport); (saddr, daddr, l4proto) -> (saddr, l4proto)).
+ * Unused dimensions are zeroed: the cache compares with memcmp. */
+static void inputs_shorten(struct cset_inputs *in, enum ir_key full)
 {
-	bool ports = w == C4P || w == C6P;
+	const struct ir_key_desc *d = ir_key_desc(full);
+	const struct ir_key_desc *sh = ir_key_desc(d->shorter);
 
 	for (size_t i = 0; i < in->n; i++) {
 		struct box *bx = &in->v[i].b;
 
-		if (ports) {
-			bx->d[2] = bx->d[4];
-			memset(&bx->d[3], 0, 2 * sizeof(bx->d[3]));
-		} else {
-			bx->d[1] = bx->d[2];
-			memset(&bx->d[2], 0, sizeof(bx->d[2]));
-		}
+		for (int f = 0; f < sh->nfields; f++)
+			bx->d[f] = bx->d[sh->from[f]];
+		memset(&bx->d[sh->nfields], 0, (size_t)(d->nfields - sh->nfields) * sizeof(bx->d[0]));
 	}
 }
 
@@ -452,9 +473,9 @@ static int resolve_pieces(struct bucket *b)
 		struct cset_key k;
 
 		b->key[w] = cset_key[w];
-		if (inputs_fit_short(&b->in[w], w)) {
-			inputs_shorten(&b->in[w], w);
-			b->key[w] = cset_short[w];
+		if (inputs_fit_short(&b->in[w], cset_key[w])) {
+			inputs_shorten(&b->in[w], cset_key[w]);
+			b->key[w] = ir_key_desc(cset_key[w])->shorter;
 		}
 		k = (struct cset_key){
 			.gid = b->g->id, .prio = b->prio, .pol = b->pol, .which = w, .key = b->key[w],

@@ -9,7 +9,8 @@
 #define SG_PRIO_MAX 100
 
 /* A bucket has up to four CIDR sets: IPv4/IPv6 with/without ports, each in
- * its full or short key shape (c4p|c4q, c4n|c4m, c6p|c6q, c6n|c6m). */
+ * its full or short key shape (c4p|c4q, c4n|c4m, c6p|c6q, c6n|c6m: the
+ * shapes' `full` and `shorter` in ir_key_desc()). */
 #define CSET_COUNT 4
 
 /* What one (priority, policy) bucket of a group left in the table: the NIC
@@ -29,9 +30,8 @@ struct group_buckets {
 /* Object names (IR_NAME_LEN buffers). */
 void name_bucket_chain(char *buf, const char *gid, int prio, enum sg_policy pol);
 void name_members(char *buf, const char *gid, int family);
-/* c4p/c4n/c4q/c4m (c6…)-<gid>-p<N>-<d|a>: set w (0..CSET_COUNT-1, IPv4
- * before IPv6) of a bucket in shape key. */
-void name_cset(char *buf, int w, enum ir_key key, const char *gid, int prio, enum sg_policy pol);
+/* c4p/c4n/c4q/c4m (c6…)-<gid>-p<N>-<d|a>: the set of shape key of a bucket. */
+void name_cset(char *buf, enum ir_key key, const char *gid, int prio, enum sg_policy pol);
 
 const struct sg_group *model_group(const struct sg_model *m, const char *id);
 bool model_nic_in_group(const struct sg_nic *n, const char *gid);

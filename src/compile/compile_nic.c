@@ -123,7 +123,7 @@ static int bucket_rules(struct ir_chain *c, const struct group_buckets *gb, int 
 		add_match(r, IR_M_NFPROTO, fam); /* for nft's listing: see inner_accept_rule() */
 		m = ir_match_add(r, IR_M_TUPLE_SET);
 		m->family = fam;
-		name_cset(m->set, w, bi->key[w], gb->g->id, prio, pol);
+		name_cset(m->set, bi->key[w], gb->g->id, prio, pol);
 	}
 	if (!bi->plain[fam == 6])
 		return 0;

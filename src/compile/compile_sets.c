@@ -71,7 +71,7 @@ static int member_set(const struct sg_model *m, const struct sg_group *g, int fa
 	}
 	if (!rc) {
 		name_members(name, g->id, family);
-		rc = emit_interval_set(t, name, family == 4 ? IR_KEY_IP4 : IR_KEY_IP6, &rv, len);
+		rc = emit_interval_set(t, name, ir_key_addr(family), &rv, len);
 	}
 	free(rv.v);
 	return rc;
@@ -105,7 +105,7 @@ static int prefix_list_set(const struct sg_prefix_list *pl, struct ir_table *t)
 	}
 	if (!rc) {
 		snprintf(name, sizeof(name), "%s", pl->id);
-		rc = emit_interval_set(t, name, pl->family == 6 ? IR_KEY_IP6 : IR_KEY_IP4, &rv, len);
+		rc = emit_interval_set(t, name, ir_key_addr(pl->family), &rv, len);
 	}
 	free(rv.v);
 	return rc;

@@ -41,136 +41,6 @@ int ir_str_set(char **dst, const char *s)
 	return 0;
 }
 
-int ir_key_fields(enum ir_key k, enum ir_field out[IR_MAX_FIELDS])
-{
-	switch (k) {
-	case IR_KEY_IFNAME:
-		out[0] = IR_F_IFNAME;
-		return 1;
-	case IR_KEY_IP4:
-		out[0] = IR_F_IP4;
-		return 1;
-	case IR_KEY_IP6:
-		out[0] = IR_F_IP6;
-		return 1;
-	case IR_KEY_PORT:
-		out[0] = IR_F_PORT;
-		return 1;
-	case IR_KEY_IP4_PORTS:
-	case IR_KEY_IP6_PORTS: {
-		enum ir_field a = k == IR_KEY_IP4_PORTS ? IR_F_IP4 : IR_F_IP6;
-
-		out[0] = a;
-		out[1] = IR_F_PROTO;
-		out[2] = IR_F_PORT;
-		out[3] = a;
-		out[4] = IR_F_PORT;
-		return 5;
-	}
-	case IR_KEY_IP4_NOPORT:
-	case IR_KEY_IP6_NOPORT: {
-		enum ir_field a = k == IR_KEY_IP4_NOPORT ? IR_F_IP4 : IR_F_IP6;
-
-		out[0] = a;
-		out[1] = a;
-		out[2] = IR_F_PROTO;
-		return 3;
-	}
-	case IR_KEY_IP4_DPORT:
-	case IR_KEY_IP6_DPORT:
-		out[0] = k == IR_KEY_IP4_DPORT ? IR_F_IP4 : IR_F_IP6;
-		out[1] = IR_F_PROTO;
-		out[2] = IR_F_PORT;
-		return 3;
-	case IR_KEY_IP4_PROTO:
-	case IR_KEY_IP6_PROTO:
-		out[0] = k == IR_KEY_IP4_PROTO ? IR_F_IP4 : IR_F_IP6;
-		out[1] = IR_F_PROTO;
-		return 2;
-	}
-	return 0;
-}
-
-int ir_key_exprs(enum ir_key k, enum ir_pkt_field out[IR_MAX_FIELDS])
-{
-	static const enum ir_pkt_field ports[] = { IR_P_SADDR, IR_P_L4PROTO, IR_P_SPORT, IR_P_DADDR, IR_P_DPORT };
-	static const enum ir_pkt_field noport[] = { IR_P_SADDR, IR_P_DADDR, IR_P_L4PROTO };
-	static const enum ir_pkt_field dport[] = { IR_P_SADDR, IR_P_L4PROTO, IR_P_DPORT };
-	const enum ir_pkt_field *v;
-	int n;
-
-	switch (k) {
-	case IR_KEY_IP4_PORTS:
-	case IR_KEY_IP6_PORTS:
-		v = ports;
-		n = 5;
-		break;
-	case IR_KEY_IP4_NOPORT:
-	case IR_KEY_IP6_NOPORT:
-		v = noport;
-		n = 3;
-		break;
-	case IR_KEY_IP4_DPORT:
-	case IR_KEY_IP6_DPORT:
-		v = dport;
-		n = 3;
-		break;
-	case IR_KEY_IP4_PROTO:
-	case IR_KEY_IP6_PROTO:
-		v = dport; /* saddr . l4proto: the first two */
-		n = 2;
-		break;
-	default:
-		return 0;
-	}
-	memcpy(out, v, (size_t)n * sizeof(*v));
-	return n;
-}
-
-int ir_key_family(enum ir_key k)
-{
-	switch (k) {
-	case IR_KEY_IP4:
-	case IR_KEY_IP4_PORTS:
-	case IR_KEY_IP4_NOPORT:
-	case IR_KEY_IP4_DPORT:
-	case IR_KEY_IP4_PROTO:
-		return 4;
-	case IR_KEY_IP6:
-	case IR_KEY_IP6_PORTS:
-	case IR_KEY_IP6_NOPORT:
-	case IR_KEY_IP6_DPORT:
-	case IR_KEY_IP6_PROTO:
-		return 6;
-	default:
-		return 0;
-	}
-}
-
-bool ir_key_is_tuple(enum ir_key k)
-{
-	enum ir_pkt_field f[IR_MAX_FIELDS];
-
-	return ir_key_exprs(k, f) > 0;
-}
-
-size_t ir_field_len(enum ir_field f)
-{
-	switch (f) {
-	case IR_F_IFNAME:
-		return 16;
-	case IR_F_IP4:
-		return 4;
-	case IR_F_IP6:
-		return 16;
-	case IR_F_PROTO:
-		return 1;
-	case IR_F_PORT:
-		return 2;
-	}
-	return 0;
-}
-
 void ir_table_init(struct ir_table *t, const char *name, enum ir_mode mode)
 {
 	memset(t, 0, sizeof(*t));
@@ -286,19 +156,19 @@ const struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name)
 
 int ir_elem_key_cmp(enum ir_key k, const struct ir_elem *a, const struct ir_elem *b)
 {
-	enum ir_field f[IR_MAX_FIELDS];
-	int n = ir_key_fields(k, f);
+	const struct ir_key_desc *d = ir_key_desc(k);
+	int n = d ? d->nfields : 0;
 
 	/* equal elements are the common case of a diff: one compare for all */
 	if (memcmp(a->f, b->f, (size_t)n * sizeof(a->f[0])) == 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		size_t len = ir_field_len(f[i]);
+		size_t len = ir_field_len(d->field[i]);
 		int c = memcmp(a->f[i].lo, b->f[i].lo, len);
 
 		if (c)
 			return c;
-		if (k == IR_KEY_IFNAME)
+		if (d->map) /* a map's key is one value */
 			continue;
 		c = memcmp(a->f[i].hi, b->f[i].hi, len);
 		if (c)

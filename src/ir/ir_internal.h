@@ -5,7 +5,7 @@
 #include "sgd/ir.h"
 
 /* Canonical order of two elements of a set with key k: by key fields only
- * (lo then hi per field; IR_KEY_IFNAME compares lo only). */
+ * (lo then hi per field; a map's key compares lo only). */
 int ir_elem_key_cmp(enum ir_key k, const struct ir_elem *a, const struct ir_elem *b);
 
 /* Same verdict data and comment (the key aside). */

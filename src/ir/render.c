@@ -1,7 +1,6 @@
 /* render.c - nft-syntax text of the IR, close to what `nft list ruleset`
  * prints; for golden tests, logs and debugging.  Elements are printed one a
  * line so diffs of renders are readable. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,130 +32,22 @@ static char *buf_close(struct buf *b)
 	return b->s;
 }
 
-/* ---- values ---- */
-
-static const char *proto_name(unsigned p)
-{
-	switch (p) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 47: return "gre";
-	case 58: return "ipv6-icmp";
-	}
-	return NULL;
-}
-
-static void put_proto(FILE *f, unsigned p)
-{
-	const char *n = proto_name(p);
-
-	if (n)
-		fputs(n, f);
-	else
-		fprintf(f, "%u", p);
-}
-
-static void put_addr(FILE *f, const uint8_t *a, int fam)
-{
-	char s[INET6_ADDRSTRLEN];
-
-	inet_ntop(fam == 6 ? AF_INET6 : AF_INET, a, s, sizeof(s));
-	fputs(s, f);
-}
-
-/* Prefix length when [lo, hi] is exactly one CIDR block, else -1. */
-static int prefix_len(const uint8_t *lo, const uint8_t *hi, size_t len)
-{
-	size_t bits = len * 8, p = 0;
-
-	while (p < bits) {
-		uint8_t m = 0x80 >> (p % 8);
-
-		if ((lo[p / 8] & m) != (hi[p / 8] & m))
-			break;
-		p++;
-	}
-	for (size_t i = p; i < bits; i++) {
-		uint8_t m = 0x80 >> (i % 8);
-
-		if ((lo[i / 8] & m) || !(hi[i / 8] & m))
-			return -1;
-	}
-	return (int)p;
-}
-
-static void put_addr_range(FILE *f, const struct ir_range *r, int fam)
-{
-	size_t len = fam == 6 ? 16 : 4;
-	int p = prefix_len(r->lo, r->hi, len);
-
-	put_addr(f, r->lo, fam);
-	if (p == (int)len * 8)
-		return;
-	if (p >= 0) {
-		fprintf(f, "/%d", p);
-		return;
-	}
-	fputc('-', f);
-	put_addr(f, r->hi, fam);
-}
-
-static unsigned u16(const uint8_t *v)
-{
-	return (unsigned)v[0] << 8 | v[1];
-}
-
-static void put_num_range(FILE *f, unsigned lo, unsigned hi, bool proto)
-{
-	if (proto && lo == hi) {
-		put_proto(f, lo);
-		return;
-	}
-	fprintf(f, "%u", lo);
-	if (hi != lo)
-		fprintf(f, "-%u", hi);
-}
+/* ---- values (format.c) ---- */
 
 static void put_field(FILE *f, enum ir_field fld, const struct ir_range *r)
 {
-	switch (fld) {
-	case IR_F_IFNAME:
-		fprintf(f, "\"%.16s\"", (const char *)r->lo);
-		break;
-	case IR_F_IP4:
-		put_addr_range(f, r, 4);
-		break;
-	case IR_F_IP6:
-		put_addr_range(f, r, 6);
-		break;
-	case IR_F_PROTO:
-		put_num_range(f, r->lo[0], r->hi[0], true);
-		break;
-	case IR_F_PORT:
-		put_num_range(f, u16(r->lo), u16(r->hi), false);
-		break;
-	}
+	char buf[IR_ELEM_TEXT_MAX];
+
+	ir_field_format(fld, r, buf, sizeof(buf));
+	fputs(buf, f);
 }
 
 static void put_verdict(FILE *f, const struct ir_verdict *v)
 {
-	switch (v->kind) {
-	case IR_V_NONE:
-		break;
-	case IR_V_ACCEPT:
-		fputs("accept", f);
-		break;
-	case IR_V_DROP:
-		fputs("drop", f);
-		break;
-	case IR_V_JUMP:
-		fprintf(f, "jump %s", v->target);
-		break;
-	case IR_V_GOTO:
-		fprintf(f, "goto %s", v->target);
-		break;
-	}
+	char buf[IR_NAME_LEN + 8];
+
+	ir_verdict_format(v, buf, sizeof(buf));
+	fputs(buf, f);
 }
 
 static void put_comment(FILE *f, const char *c)
@@ -167,42 +58,21 @@ static void put_comment(FILE *f, const char *c)
 
 static void put_elem(FILE *f, enum ir_key k, const struct ir_elem *e)
 {
-	enum ir_field fl[IR_MAX_FIELDS];
-	int n = ir_key_fields(k, fl);
+	char buf[IR_ELEM_TEXT_MAX];
 
-	for (int i = 0; i < n; i++) {
-		if (i)
-			fputs(" . ", f);
-		put_field(f, fl[i], &e->f[i]);
-	}
-	if (k == IR_KEY_IFNAME) {
-		fputs(" : ", f);
-		put_verdict(f, &e->data);
-	}
+	ir_elem_format(k, e, buf, sizeof(buf));
+	fputs(buf, f);
 	put_comment(f, e->comment);
-}
-
-static const char *field_type(enum ir_field fl)
-{
-	switch (fl) {
-	case IR_F_IFNAME: return "ifname";
-	case IR_F_IP4: return "ipv4_addr";
-	case IR_F_IP6: return "ipv6_addr";
-	case IR_F_PROTO: return "inet_proto";
-	case IR_F_PORT: return "inet_service";
-	}
-	return "?";
 }
 
 static void put_set(FILE *f, const struct ir_set *s)
 {
-	enum ir_field fl[IR_MAX_FIELDS];
-	int n = ir_key_fields(s->key, fl);
+	const struct ir_key_desc *d = ir_key_desc(s->key);
 
-	fprintf(f, "\t%s %s {\n\t\ttype ", s->key == IR_KEY_IFNAME ? "map" : "set", s->name);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? " . " : "", field_type(fl[i]));
-	if (s->key == IR_KEY_IFNAME)
+	fprintf(f, "\t%s %s {\n\t\ttype ", d->map ? "map" : "set", s->name);
+	for (int i = 0; i < d->nfields; i++)
+		fprintf(f, "%s%s", i ? " . " : "", ir_field_desc(d->field[i])->type);
+	if (d->map)
 		fputs(" : verdict\n", f);
 	else
 		fputs("\n\t\tflags interval\n", f);
@@ -221,9 +91,18 @@ static void put_set(FILE *f, const struct ir_set *s)
 
 /* ---- rules ---- */
 
-static const char *ip_kw(int fam)
+/* A packet expression in the family's words: "ip saddr", "th dport". */
+static const char *pkt_text(enum ir_pkt_field p, int fam)
 {
-	return fam == 6 ? "ip6" : "ip";
+	return ir_pkt_desc(p)->text[fam == 6];
+}
+
+/* lo or lo-hi of a one-byte number (no protocol names) */
+static void put_u8_range(FILE *f, const struct ir_range *r)
+{
+	fprintf(f, "%u", r->lo[0]);
+	if (r->hi[0] != r->lo[0])
+		fprintf(f, "-%u", r->hi[0]);
 }
 
 static void put_ct_state(FILE *f, uint32_t st)
@@ -243,54 +122,15 @@ static void put_ct_state(FILE *f, uint32_t st)
 	}
 }
 
-/* The set's key, or without the table the shape its name says (c4p, c4n,
- * c4q, c4m, see compile_group.c). */
-static enum ir_key tuple_key(const struct ir_table *t, const struct ir_match *m)
-{
-	const struct ir_set *s = t ? ir_set_find(t, m->set) : NULL;
-	bool v6 = m->family == 6;
-
-	if (s)
-		return s->key;
-	switch (m->set[2]) {
-	case 'n':
-		return v6 ? IR_KEY_IP6_NOPORT : IR_KEY_IP4_NOPORT;
-	case 'q':
-		return v6 ? IR_KEY_IP6_DPORT : IR_KEY_IP4_DPORT;
-	case 'm':
-		return v6 ? IR_KEY_IP6_PROTO : IR_KEY_IP4_PROTO;
-	default:
-		return v6 ? IR_KEY_IP6_PORTS : IR_KEY_IP4_PORTS;
-	}
-}
-
+/* The lookup key built from the packet: ir_key_exprs() of the set's key, or
+ * without the table of the shape its name says. */
 static void put_tuple(FILE *f, const struct ir_table *t, const struct ir_match *m)
 {
-	enum ir_pkt_field px[IR_MAX_FIELDS];
-	int n = ir_key_exprs(tuple_key(t, m), px);
-	const char *ip = ip_kw(m->family);
+	const struct ir_set *s = t ? ir_set_find(t, m->set) : NULL;
+	const struct ir_key_desc *d = ir_key_desc(s ? s->key : ir_key_from_set_name(m->set, m->family));
 
-	for (int i = 0; i < n; i++) {
-		if (i)
-			fputs(" . ", f);
-		switch (px[i]) {
-		case IR_P_SADDR:
-			fprintf(f, "%s saddr", ip);
-			break;
-		case IR_P_DADDR:
-			fprintf(f, "%s daddr", ip);
-			break;
-		case IR_P_L4PROTO:
-			fputs("meta l4proto", f);
-			break;
-		case IR_P_SPORT:
-			fputs("th sport", f);
-			break;
-		case IR_P_DPORT:
-			fputs("th dport", f);
-			break;
-		}
-	}
+	for (int i = 0; d->tuple && i < d->nfields; i++)
+		fprintf(f, "%s%s", i ? " . " : "", pkt_text(d->expr[i], m->family));
 	fprintf(f, " @%s", m->set);
 }
 
@@ -301,31 +141,31 @@ static void put_match(FILE *f, const struct ir_table *t, const struct ir_match *
 		fprintf(f, "meta nfproto ipv%d", m->family == 6 ? 6 : 4);
 		break;
 	case IR_M_L4PROTO:
-		fputs("meta l4proto ", f);
-		put_num_range(f, m->range.lo[0], m->range.hi[0], true);
+		fprintf(f, "%s ", pkt_text(IR_P_L4PROTO, m->family));
+		put_field(f, IR_F_PROTO, &m->range);
 		break;
 	case IR_M_CT_STATE:
 		put_ct_state(f, m->ct_state);
 		break;
 	case IR_M_SADDR:
 	case IR_M_DADDR:
-		fprintf(f, "%s %s ", ip_kw(m->family), m->kind == IR_M_SADDR ? "saddr" : "daddr");
-		put_addr_range(f, &m->range, m->family == 6 ? 6 : 4);
+		fprintf(f, "%s ", pkt_text(m->kind == IR_M_SADDR ? IR_P_SADDR : IR_P_DADDR, m->family));
+		put_field(f, m->family == 6 ? IR_F_IP6 : IR_F_IP4, &m->range);
 		break;
 	case IR_M_SPORT:
 	case IR_M_DPORT:
-		fprintf(f, "th %s ", m->kind == IR_M_SPORT ? "sport" : "dport");
-		put_num_range(f, u16(m->range.lo), u16(m->range.hi), false);
+		fprintf(f, "%s ", pkt_text(m->kind == IR_M_SPORT ? IR_P_SPORT : IR_P_DPORT, m->family));
+		put_field(f, IR_F_PORT, &m->range);
 		break;
 	case IR_M_ICMP6_TYPE:
 		fputs("icmpv6 type ", f);
-		put_num_range(f, m->range.lo[0], m->range.hi[0], false);
+		put_u8_range(f, &m->range);
 		break;
 	case IR_M_SADDR_SET:
-		fprintf(f, "%s saddr @%s", ip_kw(m->family), m->set);
+		fprintf(f, "%s @%s", pkt_text(IR_P_SADDR, m->family), m->set);
 		break;
 	case IR_M_DPORT_SET:
-		fprintf(f, "th dport @%s", m->set);
+		fprintf(f, "%s @%s", pkt_text(IR_P_DPORT, m->family), m->set);
 		break;
 	case IR_M_TUPLE_SET:
 		put_tuple(f, t, m);

@@ -102,8 +102,4 @@ int nmsg_elems(struct nbatch *nb, const struct ir_set *s, const struct ir_elem *
 /* ---- rule.c ---- */
 int nmsg_rule_add(struct nbatch *nb, const struct ir_chain *c, const struct ir_rule *r);
 
-/* ---- fmt.c ---- */
-/* An element in nft-like words ("10.0.0.0/8 . tcp . 22"). */
-void nfmt_elem(enum ir_key k, const struct ir_elem *e, char *buf, size_t len);
-
 #endif

@@ -107,32 +107,6 @@ static void mask(struct rb *b, const void *m, uint32_t len)
 	add(b, e);
 }
 
-/* Prefix length when [lo, hi] is exactly one prefix, else -1. */
-static int prefix_len(const uint8_t *lo, const uint8_t *hi, size_t len, uint8_t *m)
-{
-	int plen = 0;
-	size_t i;
-
-	for (i = 0; i < len * 8; i++) {
-		uint8_t bit = (uint8_t)(0x80 >> (i % 8));
-		bool l = lo[i / 8] & bit, h = hi[i / 8] & bit;
-
-		if (l != h)
-			break;
-		plen++;
-	}
-	for (; i < len * 8; i++) {
-		uint8_t bit = (uint8_t)(0x80 >> (i % 8));
-
-		if ((lo[i / 8] & bit) || !(hi[i / 8] & bit))
-			return -1;
-	}
-	memset(m, 0, len);
-	for (int j = 0; j < plen; j++)
-		m[j / 8] |= (uint8_t)(0x80 >> (j % 8));
-	return plen;
-}
-
 /* A value range on reg 1: cmp eq for one value, bitwise + cmp for a
  * prefix (nft prints 10.0.0.0/8), range otherwise. */
 static void match_range(struct rb *b, const struct ir_range *rg, uint32_t len, bool addr)
@@ -144,8 +118,9 @@ static void match_range(struct rb *b, const struct ir_range *rg, uint32_t len, b
 		cmp(b, NFT_CMP_EQ, rg->lo, len);
 		return;
 	}
-	plen = addr ? prefix_len(rg->lo, rg->hi, len, m) : -1;
+	plen = addr ? ir_prefix_len(rg->lo, rg->hi, len) : -1;
 	if (plen > 0) {
+		ir_prefix_mask(plen, m, len);
 		mask(b, m, len);
 		cmp(b, NFT_CMP_EQ, rg->lo, len);
 		return;
@@ -153,33 +128,19 @@ static void match_range(struct rb *b, const struct ir_range *rg, uint32_t len, b
 	range(b, rg->lo, rg->hi, len);
 }
 
-/* Where a packet field lives. */
-enum src { S_SADDR, S_DADDR, S_L4PROTO, S_SPORT, S_DPORT };
-
-/* Load one packet field into reg (ip saddr: network header + 12, ip6
- * saddr: + 8, th sport: transport header + 0, ...). */
-static uint32_t load(struct rb *b, enum src s, int family, uint32_t reg)
+/* Load packet field p of family into reg, as ir_pkt_desc() says (ip
+ * saddr: network header + 12, ip6 saddr: + 8, th sport: transport header
+ * + 0, meta l4proto); returns its length. */
+static uint32_t load(struct rb *b, enum ir_pkt_field p, int family, uint32_t reg)
 {
-	bool v6 = family == 6;
+	const struct ir_pkt_desc *d = ir_pkt_desc(p);
+	int v6 = family == 6;
 
-	switch (s) {
-	case S_SADDR:
-		payload_load(b, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 8 : 12, v6 ? 16 : 4, reg);
-		return v6 ? 16 : 4;
-	case S_DADDR:
-		payload_load(b, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 24 : 16, v6 ? 16 : 4, reg);
-		return v6 ? 16 : 4;
-	case S_L4PROTO:
-		meta_load(b, NFT_META_L4PROTO, reg);
-		return 1;
-	case S_SPORT:
-		payload_load(b, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2, reg);
-		return 2;
-	case S_DPORT:
-		payload_load(b, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg);
-		return 2;
-	}
-	return 0;
+	if (d->meta)
+		meta_load(b, d->meta_key, reg);
+	else
+		payload_load(b, d->base, d->off[v6], d->len[v6], reg);
+	return d->len[v6];
 }
 
 /* lookup reg SREG @set [=> verdict] */
@@ -207,27 +168,21 @@ static void lookup(struct rb *b, uint32_t sreg, const char *set, bool vmap)
  * NFT_REG32_00 on, in key order. */
 static void tuple_lookup(struct rb *b, const struct ir_match *m)
 {
-	static const enum src of[] = {
-		[IR_P_SADDR] = S_SADDR, [IR_P_DADDR] = S_DADDR, [IR_P_L4PROTO] = S_L4PROTO,
-		[IR_P_SPORT] = S_SPORT, [IR_P_DPORT] = S_DPORT,
-	};
 	const struct ir_set *s = b->nb->t ? ir_set_find(b->nb->t, m->set) : NULL;
-	enum ir_pkt_field px[IR_MAX_FIELDS];
+	const struct ir_key_desc *d;
 	uint32_t reg = NFT_REG32_00;
-	int n, family;
 
 	if (!s) {
 		b->err = b->err ? b->err : -ENOENT;
 		return;
 	}
-	n = ir_key_exprs(s->key, px);
-	if (!n) {
+	d = ir_key_desc(s->key);
+	if (!d || !d->tuple) {
 		b->err = b->err ? b->err : -EINVAL;
 		return;
 	}
-	family = ir_key_family(s->key);
-	for (int i = 0; i < n; i++) {
-		uint32_t len = load(b, of[px[i]], family, reg);
+	for (int i = 0; i < d->nfields; i++) {
+		uint32_t len = load(b, d->expr[i], d->family, reg);
 
 		reg += (len + 3) / 4;
 	}
@@ -260,7 +215,7 @@ static void match(struct rb *b, const struct ir_match *m)
 		cmp(b, NFT_CMP_EQ, &u8, 1);
 		break;
 	case IR_M_L4PROTO:
-		meta_load(b, NFT_META_L4PROTO, NFT_REG_1);
+		load(b, IR_P_L4PROTO, m->family, NFT_REG_1);
 		match_range(b, &m->range, 1, false);
 		break;
 	case IR_M_CT_STATE:
@@ -268,12 +223,12 @@ static void match(struct rb *b, const struct ir_match *m)
 		break;
 	case IR_M_SADDR:
 	case IR_M_DADDR:
-		load(b, m->kind == IR_M_SADDR ? S_SADDR : S_DADDR, m->family, NFT_REG_1);
+		load(b, m->kind == IR_M_SADDR ? IR_P_SADDR : IR_P_DADDR, m->family, NFT_REG_1);
 		match_range(b, &m->range, alen, true);
 		break;
 	case IR_M_SPORT:
 	case IR_M_DPORT:
-		load(b, m->kind == IR_M_SPORT ? S_SPORT : S_DPORT, 0, NFT_REG_1);
+		load(b, m->kind == IR_M_SPORT ? IR_P_SPORT : IR_P_DPORT, 0, NFT_REG_1);
 		match_range(b, &m->range, 2, false);
 		break;
 	case IR_M_ICMP6_TYPE:
@@ -281,11 +236,11 @@ static void match(struct rb *b, const struct ir_match *m)
 		match_range(b, &m->range, 1, false);
 		break;
 	case IR_M_SADDR_SET:
-		load(b, S_SADDR, m->family, NFT_REG_1);
+		load(b, IR_P_SADDR, m->family, NFT_REG_1);
 		lookup(b, NFT_REG_1, m->set, false);
 		break;
 	case IR_M_DPORT_SET:
-		load(b, S_DPORT, 0, NFT_REG_1);
+		load(b, IR_P_DPORT, 0, NFT_REG_1);
 		lookup(b, NFT_REG_1, m->set, false);
 		break;
 	case IR_M_TUPLE_SET:

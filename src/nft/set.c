@@ -16,63 +16,37 @@
 
 #include "internal.h"
 
-/* nft's datatype ids (src/datatype.h) and byte orders (enum byteorder). */
-enum { DT_VERDICT = 1, DT_IPADDR = 7, DT_IP6ADDR = 8, DT_INET_PROTO = 12, DT_INET_SERVICE = 13,
-       DT_IFNAME = 41 };
-enum { BO_INVALID = 0, BO_HOST = 1, BO_BIG = 2 };
 #define DT_CONCAT_BITS 6
 #define ELEMS_PER_MSG 128
 #define COMMENT_MAX 127 /* NFTNL_UDATA_COMMENT_MAXLEN with its NUL */
-
-static uint32_t field_type(enum ir_field f)
-{
-	switch (f) {
-	case IR_F_IFNAME:
-		return DT_IFNAME;
-	case IR_F_IP4:
-		return DT_IPADDR;
-	case IR_F_IP6:
-		return DT_IP6ADDR;
-	case IR_F_PROTO:
-		return DT_INET_PROTO;
-	case IR_F_PORT:
-		return DT_INET_SERVICE;
-	}
-	return 0;
-}
 
 static size_t pad4(size_t l)
 {
 	return (l + 3) & ~(size_t)3;
 }
 
+/* What the kernel and nft need to know of a key shape (ir_key_desc()). */
 struct keyinfo {
-	enum ir_field f[IR_MAX_FIELDS];
-	int nf;
-	uint32_t type, len, byteorder;
-	bool concat, map, interval;
+	const struct ir_key_desc *d;
+	uint32_t type, len;
+	bool concat;
 };
 
 static void key_info(enum ir_key k, struct keyinfo *ki)
 {
+	const struct ir_key_desc *d = ir_key_desc(k);
+
 	memset(ki, 0, sizeof(*ki));
-	ki->nf = ir_key_fields(k, ki->f);
-	for (int i = 0; i < ki->nf; i++) {
-		ki->type = (ki->type << DT_CONCAT_BITS) | field_type(ki->f[i]);
-		ki->len += (uint32_t)pad4(ir_field_len(ki->f[i]));
+	ki->d = d;
+	/* nft's concatenated type: each field's datatype id in 6 bits */
+	for (int i = 0; i < d->nfields; i++) {
+		ki->type = (ki->type << DT_CONCAT_BITS) | ir_field_desc(d->field[i])->nft_type;
+		ki->len += (uint32_t)pad4(ir_field_len(d->field[i]));
 	}
-	ki->concat = ki->nf > 1;
+	ki->concat = d->nfields > 1;
 	/* Only a concatenation pads its fields to 32-bit registers. */
 	if (!ki->concat)
-		ki->len = (uint32_t)ir_field_len(ki->f[0]);
-	ki->map = k == IR_KEY_IFNAME;
-	ki->interval = !ki->map;
-	/* nft records a concatenation's byte order as "invalid": each field
-	 * takes its own from its datatype when printed. */
-	if (ki->concat)
-		ki->byteorder = BO_INVALID;
-	else
-		ki->byteorder = ki->f[0] == IR_F_IFNAME ? BO_HOST : BO_BIG;
+		ki->len = (uint32_t)ir_field_len(d->field[0]);
 }
 
 static void put_comment(struct nftnl_udata_buf *u, uint8_t type, const char *c)
@@ -90,9 +64,11 @@ static int set_udata(struct nftnl_set *s, const struct ir_set *is, const struct 
 	u = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
 	if (!u)
 		return -ENOMEM;
-	nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, ki->byteorder);
-	if (ki->map) {
-		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATABYTEORDER, BO_INVALID);
+	/* nft records a concatenation's byte order as "invalid": each field
+	 * takes its own from its datatype when printed. */
+	nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, ki->d->byteorder);
+	if (ki->d->map) {
+		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATABYTEORDER, IR_BO_INVALID);
 		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATA_INTERVAL, 0);
 	}
 	if (is->comment)
@@ -156,17 +132,17 @@ static int set_add_msg(struct nbatch *nb, const struct ir_set *is)
 		goto out;
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, ki.type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, ki.len);
-	if (ki.interval)
+	if (!ki.d->map)
 		flags |= NFT_SET_INTERVAL;
 	if (ki.concat) {
 		uint8_t fl[IR_MAX_FIELDS];
 
 		flags |= NFT_SET_CONCAT;
-		for (int i = 0; i < ki.nf; i++)
-			fl[i] = (uint8_t)ir_field_len(ki.f[i]);
-		nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, fl, (uint32_t)ki.nf);
+		for (int i = 0; i < ki.d->nfields; i++)
+			fl[i] = (uint8_t)ir_field_len(ki.d->field[i]);
+		nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, fl, (uint32_t)ki.d->nfields);
 	}
-	if (ki.map) {
+	if (ki.d->map) {
 		flags |= NFT_SET_MAP;
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 0);
@@ -229,8 +205,8 @@ static void concat_key(const struct keyinfo *ki, const struct ir_elem *e, bool h
 	size_t off = 0;
 
 	memset(out, 0, ki->len);
-	for (int i = 0; i < ki->nf; i++) {
-		size_t l = ir_field_len(ki->f[i]);
+	for (int i = 0; i < ki->d->nfields; i++) {
+		size_t l = ir_field_len(ki->d->field[i]);
 
 		memcpy(out + off, hi ? e->f[i].hi : e->f[i].lo, l);
 		off += pad4(l);
@@ -266,8 +242,9 @@ static int elem_build(struct nftnl_set *s, const struct keyinfo *ki, const struc
 	se = nftnl_set_elem_alloc();
 	if (!se)
 		return -ENOMEM;
-	if (ki->map) {
-		nftnl_set_elem_set(se, NFTNL_SET_ELEM_KEY, e->f[0].lo, 16);
+	if (ki->d->map) {
+		nftnl_set_elem_set(se, NFTNL_SET_ELEM_KEY, e->f[0].lo,
+				   (uint32_t)ir_field_len(ki->d->field[0]));
 		if (add) {
 			int v = e->data.kind == IR_V_GOTO ? NFT_GOTO :
 				e->data.kind == IR_V_DROP ? NF_DROP :
@@ -283,7 +260,7 @@ static int elem_build(struct nftnl_set *s, const struct keyinfo *ki, const struc
 		concat_key(ki, e, true, key);
 		nftnl_set_elem_set(se, NFTNL_SET_ELEM_KEY_END, key, ki->len);
 	} else {
-		size_t l = ir_field_len(ki->f[0]);
+		size_t l = ir_field_len(ki->d->field[0]);
 
 		nftnl_set_elem_set(se, NFTNL_SET_ELEM_KEY, e->f[0].lo, (uint32_t)l);
 		memcpy(key, e->f[0].hi, l);

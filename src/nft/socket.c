@@ -201,7 +201,8 @@ static void describe_error(struct answers *a, uint32_t seq, int err, const char 
 		if (i >= 0 && (size_t)i < m->nelems) {
 			char e[200];
 
-			nfmt_elem(m->key, m->elems[i], e, sizeof(e));
+			/* in nft's words ("10.0.0.0/8 . tcp . 22") */
+			ir_elem_format(m->key, m->elems[i], e, sizeof(e));
 			snprintf(elem, sizeof(elem), " {%s}", e);
 		}
 	}

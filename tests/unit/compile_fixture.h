@@ -270,23 +270,14 @@ static inline bool fx_elem_has(enum ir_key k, const struct ir_elem *e, const str
 }
 
 /* p (in the full layout of fx_pt5 / fx_pt3) projected onto key k: the short
- * keys leave out sport and daddr. */
+ * keys leave out sport and daddr (field i is field from[i] of the full key). */
 static inline struct fx_point fx_pt_for(enum ir_key k, const struct fx_point *p)
 {
+	const struct ir_key_desc *d = ir_key_desc(k);
 	struct fx_point q = *p;
 
-	switch (k) {
-	case IR_KEY_IP4_DPORT:
-	case IR_KEY_IP6_DPORT: /* saddr . proto . dport */
-		q.f[2] = p->f[4];
-		break;
-	case IR_KEY_IP4_PROTO:
-	case IR_KEY_IP6_PROTO: /* saddr . proto */
-		q.f[1] = p->f[2];
-		break;
-	default:
-		break;
-	}
+	for (int i = 0; i < d->nfields; i++)
+		q.f[i] = p->f[d->from[i]];
 	return q;
 }
 
@@ -326,7 +317,7 @@ static inline void fx_assert_disjoint(const struct ir_table *t)
 	for (size_t s = 0; s < t->nsets; s++) {
 		const struct ir_set *set = &t->sets[s];
 
-		if (set->key == IR_KEY_IFNAME)
+		if (ir_key_desc(set->key)->map)
 			continue;
 		for (size_t i = 0; i < set->nelems; i++)
 			for (size_t j = i + 1; j < set->nelems; j++)

@@ -67,6 +67,8 @@ static inline void ev_key_field(const struct ev_pkt *p, enum ir_key k, int i, ui
 	case IR_P_DPORT:
 		ev_be16(out, p->dport);
 		return;
+	case IR_P_COUNT:
+		return;
 	}
 }
 
@@ -130,7 +132,7 @@ static inline bool ev_match(const struct ir_table *t, const struct ir_match *m, 
 		return v[0] >= m->range.lo[0] && v[0] <= m->range.hi[0];
 	case IR_M_SADDR_SET:
 		s = ir_set_find(t, m->set);
-		if (!s || (s->key != (p->family == 6 ? IR_KEY_IP6 : IR_KEY_IP4))) {
+		if (!s || s->key != ir_key_addr(p->family)) {
 			*bad = true;
 			return false;
 		}

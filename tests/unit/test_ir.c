@@ -83,6 +83,135 @@ static void test_key_fields(void **state)
 	assert_int_equal(ir_field_len(IR_F_PORT), 2);
 }
 
+/* The key-shape table is consistent: what compile/, nft/ and the renderer
+ * read from it fits together. */
+static void test_key_table(void **state)
+{
+	for (int k = 0; k < IR_KEY_COUNT; k++) {
+		const struct ir_key_desc *d = ir_key_desc((enum ir_key)k);
+		const struct ir_key_desc *full;
+
+		assert_non_null(d);
+		assert_true(d->nfields >= 1 && d->nfields <= IR_MAX_FIELDS);
+		/* names are unique */
+		for (int j = 0; j < k; j++)
+			assert_string_not_equal(ir_key_desc((enum ir_key)j)->name, d->name);
+		/* nft records a concatenation's byte order as invalid */
+		assert_int_equal(d->byteorder == IR_BO_INVALID, d->nfields > 1);
+		assert_false(d->map && d->tuple);
+		for (int i = 0; i < d->nfields; i++) {
+			const struct ir_field_desc *f = ir_field_desc(d->field[i]);
+
+			assert_non_null(f);
+			if (f->family)
+				assert_int_equal(f->family, d->family);
+			if (!d->tuple)
+				continue;
+			/* the packet expression loads exactly the field */
+			const struct ir_pkt_desc *p = ir_pkt_desc(d->expr[i]);
+
+			assert_non_null(p);
+			assert_int_equal(p->len[d->family == 6], f->len);
+			if (d->field[i] == IR_F_PROTO)
+				assert_int_equal(d->expr[i], IR_P_L4PROTO);
+			else if (d->field[i] == IR_F_PORT)
+				assert_true(d->expr[i] == IR_P_SPORT || d->expr[i] == IR_P_DPORT);
+			else
+				assert_true(d->expr[i] == IR_P_SADDR || d->expr[i] == IR_P_DADDR);
+		}
+		if (!d->tuple) {
+			assert_int_equal(d->full, k);
+			assert_int_equal(d->shorter, k);
+			continue;
+		}
+		assert_true(d->family == 4 || d->family == 6);
+		/* the set names say the shape */
+		assert_int_equal(d->name[1], d->family == 6 ? '6' : '4');
+		assert_int_equal(ir_key_from_set_name(d->name, d->family), k);
+		/* a short shape is its full one's fields at from[] */
+		full = ir_key_desc(d->full);
+		assert_true(full->nfields >= d->nfields);
+		assert_int_equal(full->family, d->family);
+		assert_int_equal(full->full, d->full);
+		if ((int)d->full != k)
+			assert_int_equal(full->shorter, k);
+		for (int i = 0; i < d->nfields; i++) {
+			assert_int_equal(d->field[i], full->field[d->from[i]]);
+			assert_int_equal(d->expr[i], full->expr[d->from[i]]);
+		}
+	}
+	assert_true(ir_key_desc(IR_KEY_IFNAME)->map);
+	assert_null(ir_key_desc(IR_KEY_COUNT));
+	assert_int_equal(ir_key_addr(4), IR_KEY_IP4);
+	assert_int_equal(ir_key_addr(6), IR_KEY_IP6);
+	assert_int_equal(ir_key_from_set_name("x", 6), IR_KEY_IP6_PORTS);
+	assert_int_equal(ir_key_from_set_name("c4q-sg-a-p1-a", 4), IR_KEY_IP4_DPORT);
+	assert_int_equal(ir_key_from_set_name("c6m-sg-a-p1-a", 6), IR_KEY_IP6_PROTO);
+}
+
+/* The one prefix-length routine and the one element formatter. */
+static void test_prefix_and_format(void **state)
+{
+	struct ir_range r;
+	struct ir_elem e;
+	uint8_t m[4];
+	char buf[IR_ELEM_TEXT_MAX];
+
+	ip4(&r, 10, 0, 0, 0, 10, 255, 255, 255);
+	assert_int_equal(ir_prefix_len(r.lo, r.hi, 4), 8);
+	ir_prefix_mask(8, m, 4);
+	assert_memory_equal(m, ((uint8_t[]){ 0xff, 0, 0, 0 }), 4);
+	ir_prefix_mask(23, m, 4);
+	assert_memory_equal(m, ((uint8_t[]){ 0xff, 0xff, 0xfe, 0 }), 4);
+	ip4(&r, 1, 2, 3, 4, 1, 2, 3, 4);
+	assert_int_equal(ir_prefix_len(r.lo, r.hi, 4), 32);
+	ip4(&r, 0, 0, 0, 0, 255, 255, 255, 255);
+	assert_int_equal(ir_prefix_len(r.lo, r.hi, 4), 0);
+	ip4(&r, 192, 0, 2, 1, 192, 0, 2, 7);
+	assert_int_equal(ir_prefix_len(r.lo, r.hi, 4), -1);
+	ip4(&r, 10, 0, 0, 0, 10, 0, 1, 254); /* hi not all ones */
+	assert_int_equal(ir_prefix_len(r.lo, r.hi, 4), -1);
+
+	memset(&e, 0, sizeof(e));
+	ip4(&e.f[0], 10, 0, 0, 0, 10, 255, 255, 255);
+	e.f[1].lo[0] = e.f[1].hi[0] = 6;
+	e.f[2].hi[0] = e.f[2].hi[1] = 0xff;
+	ip4(&e.f[3], 192, 0, 2, 1, 192, 0, 2, 7);
+	e.f[4].lo[1] = e.f[4].hi[1] = 22;
+	assert_int_equal(ir_elem_format(IR_KEY_IP4_PORTS, &e, buf, sizeof(buf)),
+			 (int)strlen("10.0.0.0/8 . tcp . 0-65535 . 192.0.2.1-192.0.2.7 . 22"));
+	assert_string_equal(buf, "10.0.0.0/8 . tcp . 0-65535 . 192.0.2.1-192.0.2.7 . 22");
+	/* snprintf-like: cut, NUL terminated, the whole length returned */
+	assert_int_equal(ir_elem_format(IR_KEY_IP4_PORTS, &e, buf, 12), 53);
+	assert_string_equal(buf, "10.0.0.0/8 ");
+	e.f[1].lo[0] = 0;
+	e.f[1].hi[0] = 255;
+	ir_elem_format(IR_KEY_IP4_PROTO, &e, buf, sizeof(buf));
+	assert_string_equal(buf, "10.0.0.0/8 . 0-255");
+	e.f[1].lo[0] = e.f[1].hi[0] = 132;
+	ir_elem_format(IR_KEY_IP4_PROTO, &e, buf, sizeof(buf));
+	assert_string_equal(buf, "10.0.0.0/8 . 132");
+
+	memset(&e, 0, sizeof(e));
+	strcpy((char *)e.f[0].lo, "veth3");
+	ir_elem_format(IR_KEY_IFNAME, &e, buf, sizeof(buf));
+	assert_string_equal(buf, "\"veth3\"");
+	e.data.kind = IR_V_GOTO;
+	strcpy(e.data.target, "nic-eni-1");
+	ir_elem_format(IR_KEY_IFNAME, &e, buf, sizeof(buf));
+	assert_string_equal(buf, "\"veth3\" : goto nic-eni-1");
+
+	memset(&e, 0, sizeof(e));
+	e.f[0].lo[15] = 1;
+	memset(e.f[0].hi, 0xff, 16);
+	e.f[0].hi[0] = 0x7f;
+	ir_elem_format(IR_KEY_IP6, &e, buf, sizeof(buf));
+	assert_string_equal(buf, "::1-7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	e.f[0].lo[15] = 0;
+	ir_elem_format(IR_KEY_IP6, &e, buf, sizeof(buf));
+	assert_string_equal(buf, "::/1");
+}
+
 static void test_build_sort_find(void **state)
 {
 	struct ir_table t;
@@ -227,6 +356,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_fields),
 		cmocka_unit_test(test_key_exprs),
+		cmocka_unit_test(test_key_table),
+		cmocka_unit_test(test_prefix_and_format),
 		cmocka_unit_test(test_build_sort_find),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_match_limit),

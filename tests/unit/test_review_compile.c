@@ -232,8 +232,8 @@ static struct ir_set *sim_set(struct ir_table *t, const char *name)
 
 static bool elem_overlap(enum ir_key k, const struct ir_elem *a, const struct ir_elem *b)
 {
-	if (k == IR_KEY_IFNAME)
-		return !memcmp(a->f[0].lo, b->f[0].lo, 16);
+	if (ir_key_desc(k)->map) /* one value each */
+		return !memcmp(a->f[0].lo, b->f[0].lo, ir_field_len(ir_key_desc(k)->field[0]));
 	return fx_ranges_overlap(k, a, b);
 }
 
