@@ -254,6 +254,20 @@ int sg_addr_parse(const char *text, struct sg_addr_range *out);
 void sg_addr_format(const struct sg_addr_range *r, char *buf, size_t len);
 bool sg_addr_overlap(const struct sg_addr_range *a, const struct sg_addr_range *b);
 bool sg_addr_equal(const struct sg_addr_range *a, const struct sg_addr_range *b);
+/* What the first address of a (a single address: lo == hi) is.  Only
+ * SG_ADDR_UNICAST is an address an interface can hold as its own. */
+enum sg_addr_class {
+	SG_ADDR_UNICAST = 0,   /* an ordinary host address (private, global, ULA) */
+	SG_ADDR_UNSPECIFIED,   /* 0.0.0.0/8 ("this network"), :: */
+	SG_ADDR_BROADCAST,     /* 255.255.255.255 */
+	SG_ADDR_MULTICAST,     /* 224.0.0.0/4, ff00::/8 */
+	SG_ADDR_LOOPBACK,      /* 127.0.0.0/8, ::1 */
+	SG_ADDR_LINK_LOCAL,    /* 169.254.0.0/16, fe80::/10 */
+	SG_ADDR_V4_MAPPED,     /* ::ffff:0:0/96 (an IPv4 address in IPv6 clothing) */
+};
+enum sg_addr_class sg_addr_classify(const struct sg_addr_range *a);
+/* "a loopback address", ... for messages. */
+const char *sg_addr_class_name(enum sg_addr_class k);
 /* "22/22", "1/200", "-1/-1".  0 on success, -EINVAL on bad form. */
 int sg_port_parse(const char *text, struct sg_port_range *out);
 void sg_port_format(const struct sg_port_range *p, char *buf, size_t len);

@@ -206,6 +206,12 @@ static int create_parse(const struct el_kind *k, struct sg_env *env, const struc
 	return 0;
 }
 
+/* Which per-account quota a kind's lists count toward (quota.c). */
+static enum sg_owned owned_kind(const struct el_kind *k)
+{
+	return strcmp(k->id_prefix, "pl-") == 0 ? SG_OWNED_PREFIX_LIST : SG_OWNED_PORT_LIST;
+}
+
 int el_create(const struct el_kind *k, void *l, struct sg_env *env, const struct sg_params *p,
 	      const struct sg_caller *c, struct sg_reply *r)
 {
@@ -213,7 +219,7 @@ int el_create(const struct el_kind *k, void *l, struct sg_env *env, const struct
 		return -1;
 	if (sg_token_replay(env, p, c, k->create_action, r))
 		return r->code ? -1 : 0;
-	if (create_parse(k, env, p, c, l, r))
+	if (sg_account_quota(env, c, owned_kind(k), r) || create_parse(k, env, p, c, l, r))
 		return -1;
 	if (sg_tx_begin(env, r)) {
 		k->scrap(l);

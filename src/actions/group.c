@@ -57,6 +57,8 @@ static int create_parse(struct sg_env *env, const struct sg_params *p, const str
 	if (vpc && strlen(vpc) >= SG_ID_LEN)
 		return sg_fail(r, 400, "InvalidVpcId.Malformed",
 			       "The specified parameter VpcId is not valid.");
+	if (sg_vpc_check(env, c, vpc, r)) /* another account's VPC */
+		return -1;
 	memset(g, 0, sizeof(*g));
 	if (!type || !*type || strcasecmp(type, "normal") == 0)
 		g->type = SG_GROUP_NORMAL;
@@ -86,7 +88,7 @@ SG_ACTION(act_CreateSecurityGroup)
 		return -1;
 	if (sg_token_replay(env, p, c, "CreateSecurityGroup", r))
 		return r->code ? -1 : 0;
-	if (create_parse(env, p, c, &g, r))
+	if (sg_account_quota(env, c, SG_OWNED_GROUP, r) || create_parse(env, p, c, &g, r))
 		return -1;
 	if (sg_tx_begin(env, r)) {
 		free(g.description);

@@ -57,4 +57,44 @@ int sg_token_replay(struct sg_env *env, const struct sg_params *p, const struct 
 int sg_token_save(struct sg_env *env, const struct sg_params *p, const struct sg_caller *c,
 		  const char *action, struct sg_reply *r);
 
+/* ---- host devices (host_device.c): which Linux device a NIC may name ---- */
+/* A Linux interface name (dev_valid_name): 1-15 bytes, no '/', ':' or
+ * blank, not "." or "..".  The device need not exist. */
+bool sg_ifname_ok(const char *s);
+/* dev matches one of the blank-separated fnmatch(3) patterns; NULL
+ * patterns: every name does. */
+bool sg_host_device_listed(const char *patterns, const char *dev);
+/* The devices of the default routes in /proc/net/route (IPv4) and
+ * /proc/net/ipv6_route (IPv6) text, appended to devs[n..max) without
+ * duplicates; returns the new count.  Reject routes (no device) are skipped. */
+size_t sg_default_route_devs4(const char *text, char (*devs)[SG_IFNAME_LEN], size_t n, size_t max);
+size_t sg_default_route_devs6(const char *text, char (*devs)[SG_IFNAME_LEN], size_t n, size_t max);
+/* The default-route devices of sgd's network namespace now (both
+ * families): their count, or -errno when the routing table cannot be read. */
+int sg_default_route_devs(char (*devs)[SG_IFNAME_LEN], size_t max);
+/* Tests: read these files instead of /proc/net/route and
+ * /proc/net/ipv6_route (NULL: the /proc file). */
+void sg_host_device_route_files(const char *route4, const char *route6);
+/* May a NIC be bound to dev, whoever asks: a valid name (400
+ * InvalidHostDevice.Malformed), not lo and not a default-route device, and
+ * listed in env->host_devices (403 InvalidHostDevice.NotAllowed). */
+int sg_host_device_allowed(const struct sg_env *env, const char *dev, struct sg_reply *r);
+
+/* ---- tenancy: what one account may create ---- */
+/* A VPC belongs to the account owning its earliest group or NIC (by
+ * CreationTime).  A caller other than the local administrator may create
+ * in a VPC nobody uses or in its own; another account's VPC answers
+ * 404 InvalidVpcId.NotFound.  "" (classic) belongs to nobody (nic.c). */
+int sg_vpc_check(const struct sg_env *env, const struct sg_caller *c, const char *vpc,
+		 struct sg_reply *r);
+
+/* Objects an account owns, each kind with its per-account quota (quota.c). */
+enum sg_owned { SG_OWNED_GROUP, SG_OWNED_NIC, SG_OWNED_PREFIX_LIST, SG_OWNED_PORT_LIST };
+/* One more object of kind k for c's account must stay within
+ * quota.*_per_account: 403 QuotaExceed.SecurityGroup, QuotaExceeded.Eni,
+ * QuotaExceed.PrefixList or QuotaExceed.PortRangeList.  The local
+ * administrator is not limited. */
+int sg_account_quota(const struct sg_env *env, const struct sg_caller *c, enum sg_owned k,
+		     struct sg_reply *r);
+
 #endif

@@ -2,7 +2,13 @@
  * DescribeNetworkInterfaces, JoinSecurityGroup, LeaveSecurityGroup,
  * ModifyNetworkInterfaceAttribute.  A NIC with a HostDevice is filtered on
  * this host; one without lives elsewhere and only lends its addresses to the
- * groups it is in (group-sourced rules). */
+ * groups it is in (group-sourced rules).
+ *
+ * Tenancy (docs/api.md, Network interfaces): only the local administrator
+ * names a HostDevice, and only a device the operator allows
+ * (host_device.c); a NIC's addresses are unicast host addresses, unique in
+ * their VPC; a VPC belongs to the account that used it first
+ * (sg_vpc_check(), also used by CreateSecurityGroup). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,9 +140,43 @@ static void groups_store(struct sg_nic *n, const struct nic_groups *gs)
 	n->ngroups = gs->n;
 }
 
+/* ---- VPCs ---- */
+
+/* The owner of a VPC is the owner of its earliest group or NIC: the account
+ * that used it first, for as long as something of it is there. */
+int sg_vpc_check(const struct sg_env *env, const struct sg_caller *c, const char *vpc,
+		 struct sg_reply *r)
+{
+	const struct sg_model *m = env->model;
+	const char *first = NULL;
+	uint64_t owner = 0;
+	if (c->admin || !vpc || !*vpc)
+		return 0;
+	for (size_t i = 0; i < m->ngroups; i++) {
+		const struct sg_group *g = &m->groups[i];
+		if (strcmp(g->vpc_id, vpc) == 0 && (!first || strcmp(g->create_time, first) < 0)) {
+			first = g->create_time;
+			owner = g->owner_id;
+		}
+	}
+	for (size_t i = 0; i < m->nnics; i++) {
+		const struct sg_nic *n = &m->nics[i];
+		if (strcmp(n->vpc_id, vpc) == 0 && (!first || strcmp(n->create_time, first) < 0)) {
+			first = n->create_time;
+			owner = n->owner_id;
+		}
+	}
+	/* The answer for a VPC someone else holds is the one for a VPC that
+	 * does not exist: it names no owner and nothing inside. */
+	if (first && owner != c->account.id)
+		return sg_fail(r, 404, "InvalidVpcId.NotFound", "The specified VpcId does not exist.");
+	return 0;
+}
+
 /* ---- addresses ---- */
 
-/* One address of family fam (no prefix, no range). */
+/* One address of family fam (no prefix, no range), an address a host can
+ * hold as its own (docs/decisions.md, Tenancy). */
 static int addr_one(const char *text, uint8_t fam, const char *param, struct sg_nic_addr *out,
 		    struct sg_reply *r)
 {
@@ -145,6 +185,11 @@ static int addr_one(const char *text, uint8_t fam, const char *param, struct sg_
 	if (strchr(text, '/') || strchr(text, '-') || sg_addr_parse(text, &out->addr) ||
 	    out->addr.family != fam)
 		return sg_fail(r, 400, code, "The specified parameter %s is not valid.", param);
+	enum sg_addr_class k = sg_addr_classify(&out->addr);
+	if (k != SG_ADDR_UNICAST)
+		return sg_fail(r, 400, code,
+			       "The specified parameter %s is not valid: %s is %s, not a unicast host address.",
+			       param, text, sg_addr_class_name(k));
 	sg_addr_format(&out->addr, out->text, sizeof(out->text));
 	/* A single address formats as a /32 or /128: keep the bare address. */
 	char *slash = strchr(out->text, '/');
@@ -161,8 +206,16 @@ static bool addr_used(const struct sg_nic *n, const struct sg_addr_range *a)
 	return false;
 }
 
+/* Where addresses must be unique: one VPC, whoever owns its NICs (its
+ * owner and the administrator); the classic network ("" VPC) is each
+ * account's own. */
+static bool same_network(const struct sg_nic *a, const struct sg_nic *b)
+{
+	return strcmp(a->vpc_id, b->vpc_id) == 0 && (a->vpc_id[0] || a->owner_id == b->owner_id);
+}
+
 /* Adds text to the (not yet stored) NIC n, refusing an address that n or
- * another NIC of the same VPC already has. */
+ * another NIC of its network already has. */
 static int addr_push(const struct sg_model *m, struct sg_nic *n, const char *text, uint8_t fam,
 		     const char *param, struct sg_reply *r)
 {
@@ -171,7 +224,7 @@ static int addr_push(const struct sg_model *m, struct sg_nic *n, const char *tex
 		return -1;
 	bool dup = addr_used(n, &a.addr);
 	for (size_t i = 0; !dup && i < m->nnics; i++)
-		dup = strcmp(m->nics[i].vpc_id, n->vpc_id) == 0 && addr_used(&m->nics[i], &a.addr);
+		dup = same_network(&m->nics[i], n) && addr_used(&m->nics[i], &a.addr);
 	if (dup)
 		return sg_fail(r, 400, "InvalidPrivateIpAddress.Duplicated",
 			       "The address %s is already used in this VPC.", a.text);
@@ -205,31 +258,32 @@ static int addrs_from_params(const struct sg_model *m, const struct sg_params *p
 
 /* ---- attributes ---- */
 
-/* A Linux interface name (dev_valid_name): 1-15 bytes, no '/', ':' or
- * whitespace, not "." or "..".  It may not exist yet. */
-static bool ifname_ok(const char *s)
+/* A new HostDevice dev ("" = none) for the NIC self (NULL: a new NIC).
+ * Which host interfaces sgd makes default-drop is the operator's choice:
+ * only the local administrator sets or changes it (403
+ * Forbidden.HostDevice), and the name must be one sgd may filter
+ * (sg_host_device_allowed()) that no other NIC holds (400
+ * InvalidHostDevice.InUse, naming that NIC only to a caller who owns it). */
+static int host_device_check(struct sg_env *env, const struct sg_caller *c, const char *dev,
+			     const struct sg_nic *self, struct sg_reply *r)
 {
-	size_t len = strlen(s);
-	if (len == 0 || len > SG_IFNAME_LEN - 1 || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (const unsigned char *q = (const unsigned char *)s; *q; q++)
-		if (*q <= ' ' || *q == '/' || *q == ':' || *q >= 0x7f)
-			return false;
-	return true;
-}
-
-static int host_device_check(const struct sg_model *m, const char *dev, const struct sg_nic *self,
-			     struct sg_reply *r)
-{
+	if (!*dev && !self)
+		return 0; /* a remote interface */
+	if (!c->admin)
+		return sg_fail(r, 403, "Forbidden.HostDevice",
+			       "Only the local administrator may set the HostDevice of a network interface.");
 	if (!*dev)
-		return 0;
-	if (!ifname_ok(dev))
-		return sg_fail(r, 400, "InvalidHostDevice.Malformed",
-			       "The specified parameter HostDevice is not a valid interface name.");
-	const struct sg_nic *o = sg_nic_find_by_device(m, dev);
-	if (o && o != self)
+		return 0; /* the administrator unbinds it: no longer filtered */
+	if (sg_host_device_allowed(env, dev, r))
+		return -1;
+	const struct sg_nic *o = sg_nic_find_by_device(env->model, dev);
+	if (o && o != self) {
+		if (sg_owns(c, o->owner_id))
+			return sg_fail(r, 400, "InvalidHostDevice.InUse",
+				       "The host device %s already belongs to network interface %s.", dev, o->id);
 		return sg_fail(r, 400, "InvalidHostDevice.InUse",
-			       "The host device %s already belongs to network interface %s.", dev, o->id);
+			       "The host device %s already belongs to another network interface.", dev);
+	}
 	return 0;
 }
 
@@ -302,15 +356,22 @@ static int create_parse(struct sg_env *env, const struct sg_params *p, const str
 	const char *vpc = sg_param(p, "VpcId");
 	struct nic_groups gs;
 	memset(n, 0, sizeof(*n));
-	if (host_device_check(env->model, dev ? dev : "", NULL, r) || name_desc_check(name, desc, r))
+	if (host_device_check(env, c, dev ? dev : "", NULL, r) || name_desc_check(name, desc, r))
 		return -1;
 	if (vpc && strlen(vpc) >= SG_ID_LEN)
 		return sg_fail(r, 400, "InvalidVpcId.Malformed", "The specified parameter VpcId is not valid.");
+	/* Another account's VPC is refused before anything in it (groups,
+	 * addresses) is looked at. */
+	if (sg_vpc_check(env, c, vpc, r))
+		return -1;
 	snprintf(n->vpc_id, sizeof(n->vpc_id), "%s", vpc ? vpc : "");
 	if (groups_from_params(env->model, p, "SecurityGroupIds", NULL, "SecurityGroupId", &gs, r) ||
 	    groups_check(env, c, &gs, n->vpc_id, r))
 		return -1;
+	if ((!vpc || !*vpc) && sg_vpc_check(env, c, n->vpc_id, r)) /* the groups' VPC */
+		return -1;
 	groups_store(n, &gs);
+	n->owner_id = c->account.id; /* before the addresses: classic ones are per account */
 	if (addrs_from_params(env->model, p, n, r))
 		goto fail;
 	do
@@ -318,7 +379,6 @@ static int create_parse(struct sg_env *env, const struct sg_params *p, const str
 	while (sg_nic_find(env->model, n->id));
 	snprintf(n->name, sizeof(n->name), "%s", name ? name : "");
 	snprintf(n->host_device, sizeof(n->host_device), "%s", dev ? dev : "");
-	n->owner_id = c->account.id;
 	sg_time_now(n->create_time, sizeof(n->create_time));
 	if (desc && *desc && !(n->description = strdup(desc))) {
 		sg_fail(r, 500, "InternalError", "Out of memory.");
@@ -337,7 +397,7 @@ SG_ACTION(act_CreateNetworkInterface)
 		return -1;
 	if (sg_token_replay(env, p, c, "CreateNetworkInterface", r))
 		return r->code ? -1 : 0;
-	if (create_parse(env, p, c, &n, r))
+	if (sg_account_quota(env, c, SG_OWNED_NIC, r) || create_parse(env, p, c, &n, r))
 		return -1;
 	if (sg_tx_begin(env, r))
 		goto scrap;
@@ -569,8 +629,10 @@ static int modify_parse(struct sg_env *env, const struct sg_params *p, const str
 	ch->name = sg_param(p, "NetworkInterfaceName");
 	ch->desc = sg_param(p, "Description");
 	ch->dev = sg_param(p, "HostDevice"); /* local: the device was renamed or moved */
+	if (ch->dev && strcmp(ch->dev, n->host_device) == 0)
+		ch->dev = NULL; /* no change */
 	if (name_desc_check(ch->name, ch->desc, r) ||
-	    (ch->dev && host_device_check(env->model, ch->dev, n, r)))
+	    (ch->dev && host_device_check(env, c, ch->dev, n, r)))
 		return -1;
 	if (groups_from_params(env->model, p, "SecurityGroupId", "SecurityGroupIds", NULL, &ch->gs, r))
 		return -1;

@@ -1,5 +1,6 @@
 /* addr.c - address ranges: parse the forms the API accepts (a CIDR block, a
- * single address, or "first-last"), format them back, compare them. */
+ * single address, or "first-last"), format them back, compare them, and
+ * tell a host address from the special ones. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -124,4 +125,46 @@ bool sg_addr_overlap(const struct sg_addr_range *a, const struct sg_addr_range *
 {
 	size_t n = alen(a->family);
 	return a->family == b->family && memcmp(a->lo, b->hi, n) <= 0 && memcmp(b->lo, a->hi, n) <= 0;
+}
+
+enum sg_addr_class sg_addr_classify(const struct sg_addr_range *a)
+{
+	const uint8_t *b = a->lo;
+	if (a->family != 6) {
+		if (b[0] == 0)
+			return SG_ADDR_UNSPECIFIED;
+		if (b[0] == 127)
+			return SG_ADDR_LOOPBACK;
+		if (b[0] == 169 && b[1] == 254)
+			return SG_ADDR_LINK_LOCAL;
+		if ((b[0] & 0xf0) == 224)
+			return SG_ADDR_MULTICAST;
+		if (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255)
+			return SG_ADDR_BROADCAST;
+		return SG_ADDR_UNICAST;
+	}
+	static const uint8_t zero[16];
+	if (memcmp(b, zero, 15) == 0 && b[15] <= 1)
+		return b[15] ? SG_ADDR_LOOPBACK : SG_ADDR_UNSPECIFIED;
+	if (b[0] == 0xff)
+		return SG_ADDR_MULTICAST;
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return SG_ADDR_LINK_LOCAL;
+	if (memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff)
+		return SG_ADDR_V4_MAPPED;
+	return SG_ADDR_UNICAST;
+}
+
+const char *sg_addr_class_name(enum sg_addr_class k)
+{
+	switch (k) {
+	case SG_ADDR_UNICAST: return "a unicast address";
+	case SG_ADDR_UNSPECIFIED: return "an unspecified address";
+	case SG_ADDR_BROADCAST: return "the broadcast address";
+	case SG_ADDR_MULTICAST: return "a multicast address";
+	case SG_ADDR_LOOPBACK: return "a loopback address";
+	case SG_ADDR_LINK_LOCAL: return "a link-local address";
+	case SG_ADDR_V4_MAPPED: return "an IPv4-mapped IPv6 address";
+	}
+	return "a special address";
 }

@@ -20,6 +20,9 @@
 #include "sgd/model.h"
 #include "sgd/store.h"
 
+/* src/actions/internal.h: where the default routes are read from. */
+void sg_host_device_route_files(const char *route4, const char *route6);
+
 #define ALICE_ID 1111111111ULL
 #define BOB_ID 2222222222ULL
 
@@ -73,6 +76,10 @@ static inline struct afx *afx_new(bool with_store)
 	snprintf(f->bob.account.name, SG_ACCOUNT_LEN, "bob@example.com");
 	f->admin = f->alice;
 	f->admin.admin = true;
+	/* No default route: the machine running the tests has its own, which
+	 * must not decide which HostDevice names pass (tests that want one set
+	 * their own files). */
+	sg_host_device_route_files("/dev/null", "/dev/null");
 	sg_reply_init(&f->r);
 	return f;
 }

@@ -322,6 +322,55 @@ static void test_without_store(void **state)
 	assert_int_equal(f->m.ngroups, 0);
 }
 
+/* quota.groups_per_account: one more is 403 QuotaExceed.SecurityGroup; the
+ * count is per account, the administrator is not limited, a deletion frees
+ * a place, and a ClientToken retry still answers its first answer. */
+static void test_groups_per_account(void **state)
+{
+	struct afx *f = *state;
+	char a[SG_ID_LEN], b[SG_ID_LEN];
+	f->m.quota.groups_per_account = 2;
+	json_t *body = afx_ok(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-a", "ClientToken", "t-1",
+			      (char *)NULL);
+	snprintf(a, sizeof(a), "%s", afx_s(body, "SecurityGroupId"));
+	afx_group(f, &f->alice, "normal", "vpc-a", b);
+	assert_int_equal(afx_run(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-a", (char *)NULL), 403);
+	assert_string_equal(afx_code(f), "QuotaExceed.SecurityGroup");
+	assert_int_equal(afx_run(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-new",
+				 "SecurityGroupType", "enterprise", (char *)NULL), 403);
+	assert_string_equal(afx_code(f), "QuotaExceed.SecurityGroup");
+	assert_int_equal(f->m.ngroups, 2);
+	body = afx_ok(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-a", "ClientToken", "t-1", (char *)NULL);
+	assert_string_equal(afx_s(body, "SecurityGroupId"), a);
+	char x[SG_ID_LEN];
+	afx_group(f, &f->bob, "normal", "vpc-b", x);
+	afx_group(f, &f->bob, "normal", "vpc-b", x);
+	afx_group(f, &f->admin, "normal", "vpc-a", x);
+	afx_group(f, &f->admin, "normal", "vpc-a", x);
+	assert_int_equal(f->m.ngroups, 6);
+	afx_ok(f, &f->alice, "DeleteSecurityGroup", "SecurityGroupId", a, (char *)NULL);
+	afx_ok(f, &f->alice, "DeleteSecurityGroup", "SecurityGroupId", b, (char *)NULL);
+	afx_ok(f, &f->alice, "DeleteSecurityGroup", "SecurityGroupId", x, (char *)NULL);
+	afx_group(f, &f->alice, "normal", "vpc-a", a); /* 2 of 2 again */
+	assert_int_equal(afx_run(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-a", (char *)NULL), 403);
+}
+
+/* A VPC another account used first answers as a VPC that does not exist. */
+static void test_group_in_foreign_vpc(void **state)
+{
+	struct afx *f = *state;
+	char g[SG_ID_LEN];
+	afx_group(f, &f->alice, "normal", "vpc-a", g);
+	assert_int_equal(afx_run(f, &f->bob, "CreateSecurityGroup", "VpcId", "vpc-a", (char *)NULL), 404);
+	assert_string_equal(afx_code(f), "InvalidVpcId.NotFound");
+	assert_null(strstr(f->r.message, "vpc-a"));
+	assert_int_equal(f->m.ngroups, 1);
+	afx_group(f, &f->alice, "enterprise", "vpc-a", g);
+	afx_group(f, &f->admin, "normal", "vpc-a", g);
+	afx_group(f, &f->bob, "normal", "vpc-b", g);
+	afx_group(f, &f->bob, "normal", "", g); /* classic: nobody's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +385,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_token_replays, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_dataplane_refusal_rolls_back, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_without_store, afx_setup_nostore, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_groups_per_account, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_group_in_foreign_vpc, afx_setup, afx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -267,6 +267,43 @@ static void test_port_list_errors(void **state)
 	assert_int_equal(afx_n(b, "PortRangeLists"), 0);
 }
 
+/* quota.prefix_lists_per_account and quota.port_lists_per_account: one
+ * more is 403 QuotaExceed.PrefixList / QuotaExceed.PortRangeList, counted
+ * per account and kind; the administrator is not limited. */
+static void test_lists_per_account(void **state)
+{
+	struct afx *f = *state;
+	char pl[SG_ID_LEN];
+	f->m.quota.prefix_lists_per_account = 1;
+	f->m.quota.port_lists_per_account = 2;
+	pl_create(f, "IPv4", "5", pl);
+	assert_int_equal(afx_run(f, &f->alice, "CreatePrefixList", "PrefixListName", "more", "AddressFamily",
+				 "IPv6", "MaxEntries", "5", (char *)NULL), 403);
+	assert_string_equal(afx_code(f), "QuotaExceed.PrefixList");
+	for (int i = 0; i < 2; i++)
+		afx_ok(f, &f->alice, "CreatePortRangeList", "PortRangeListName", "ports", "MaxEntries", "5",
+		       (char *)NULL);
+	assert_int_equal(afx_run(f, &f->alice, "CreatePortRangeList", "PortRangeListName", "ports",
+				 "MaxEntries", "5", (char *)NULL), 403);
+	assert_string_equal(afx_code(f), "QuotaExceed.PortRangeList");
+	assert_int_equal(f->m.npls, 1);
+	assert_int_equal(f->m.nprls, 2);
+	/* Bob has his own count; the administrator none */
+	afx_ok(f, &f->bob, "CreatePrefixList", "PrefixListName", "bobs", "AddressFamily", "IPv4", "MaxEntries",
+	       "5", (char *)NULL);
+	afx_ok(f, &f->admin, "CreatePrefixList", "PrefixListName", "admins", "AddressFamily", "IPv4",
+	       "MaxEntries", "5", (char *)NULL);
+	afx_ok(f, &f->admin, "CreatePortRangeList", "PortRangeListName", "admins", "MaxEntries", "5",
+	       (char *)NULL);
+	/* a deletion frees a place (Alice owns two prefix lists now) */
+	afx_ok(f, &f->alice, "DeletePrefixList", "PrefixListId", pl, (char *)NULL);
+	assert_int_equal(afx_run(f, &f->alice, "CreatePrefixList", "PrefixListName", "more", "AddressFamily",
+				 "IPv6", "MaxEntries", "5", (char *)NULL), 403);
+	afx_ok(f, &f->alice, "DeletePrefixList", "PrefixListId", f->m.pls[f->m.npls - 1].id, (char *)NULL);
+	afx_ok(f, &f->alice, "CreatePrefixList", "PrefixListName", "more", "AddressFamily", "IPv6",
+	       "MaxEntries", "5", (char *)NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +313,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prefix_list_delete_and_owner, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_port_list_lifecycle, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_port_list_errors, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_lists_per_account, afx_setup, afx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
