@@ -3,7 +3,8 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config clang libnftnl-dev libmnl-dev libnl-3-dev libnl-route-3-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcmocka-dev libsystemd-dev
-      libcurl4-openssl-dev curl jq nftables iproute2 netsniff-ng nodejs npm socat python3 procps kmod)
+      libcurl4-openssl-dev curl jq nftables iproute2 netsniff-ng nodejs npm socat python3 procps kmod
+      openssl)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

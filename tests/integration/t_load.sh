@@ -9,7 +9,12 @@
 # make bench measures them.  Each request's only bound is a hang bound.
 #  - a body over the limit gets 413 (with and without Content-Length);
 #  - an unsigned flood over TCP gets 4xx quickly, and a signed request
-#    still works after it.
+#    still works after it;
+#  - 1,100 connections from one address dribbling header lines over TCP do
+#    not starve a signed request from another address (the per-address
+#    limit), and sgd closes the dribblers at the request deadline although
+#    they keep sending.
+# The TCP listener is plain HTTP here (--plain-http); t_tls tests HTTPS.
 #   CLIENTS=n (default 50) ITER=n (default 12)
 . "$(dirname "$0")/lib.sh"
 need_sgd
@@ -21,7 +26,9 @@ CREDS=$T_TMP/credentials
 echo "LTAIload00000001 l0adS3cret 1234567890 load@example.com" >"$CREDS"
 chmod 600 "$CREDS"
 topo_host 1
-start_sgd host host --listen "127.0.0.1:$PORT" --credentials "$CREDS"
+start_sgd host host --listen "127.0.0.1:$PORT" --plain-http --credentials "$CREDS"
+assert_match "sgd warns that --plain-http sends signed requests in clear" \
+	"127.0.0.1:$PORT serves plain HTTP.*in clear" "$(cat "$SGD_LOG")"
 H=$(host_ip4 1)
 
 NG=10
@@ -257,5 +264,150 @@ url=$(signed_url DescribeSecurityGroups)
 code=$(nsx host curl -s -o "$T_TMP/signed.json" -w '%{http_code}' --max-time "$((HANG_MS / 1000))" "$url")
 assert_eq "a signed request after the flood" 200 "$code"
 [ "$code" == 200 ] || cat "$T_TMP/signed.json" >&2
+
+# ---- 5. slow clients over TCP ----
+# Dribblers: connections from 127.0.0.1 that send a request line, then a
+# header line every EVERY seconds, and never finish the request.  1,100 of
+# them used to fill the listener's 1024 connections, and signed requests got
+# no answer for as long as they stayed.  Bounded: N connections, at most
+# MAX_S seconds (longer than every wait of the check together, so that it
+# cannot pass by outliving them), and they stop once sgd closed all of them
+# or the test says so (the DONE file).  Their view goes to STATUS.
+cat >"$T_TMP/drib.py" <<'PY'
+import os, resource, select, socket, sys, time
+port, n, every, status, done, max_s = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), \
+    sys.argv[4], sys.argv[5], float(sys.argv[6])
+end = time.time() + max_s
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if soft < n + 64:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 64), hard))
+live, failed, closed, rounds = [], 0, 0, 0
+def report():
+    with open(status + ".tmp", "w") as f:
+        f.write("connected=%d failed=%d live=%d closed=%d rounds=%d\n"
+                % (len(live) + closed, failed, len(live), closed, rounds))
+    os.replace(status + ".tmp", status)
+def reap():
+    # A connection sgd closed reads as EOF (or an error): count it, drop it.
+    global live, closed
+    p = select.poll()
+    for s in live:
+        p.register(s, select.POLLIN)
+    ready = {fd for fd, _ in p.poll(0)}
+    keep = []
+    for s in live:
+        if s.fileno() in ready:
+            try:
+                gone = s.recv(4096) == b""
+            except OSError:
+                gone = True
+            if gone:
+                s.close()
+                closed += 1
+                continue
+        keep.append(s)
+    live = keep
+for i in range(n):
+    s = socket.socket()
+    s.settimeout(10)
+    try:
+        s.connect(("127.0.0.1", port))
+        s.sendall(b"GET /?Action=DescribeSecurityGroups&RegionId=cn-hangzhou HTTP/1.1\r\n")
+        live.append(s)
+    except OSError:
+        failed += 1
+        s.close()
+    if i % 100 == 99:
+        reap()
+        report()
+reap()
+report()
+while time.time() < end and live and not os.path.exists(done):
+    time.sleep(every)
+    for s in live:
+        try:
+            s.sendall(b"X-Slow-%d: %d\r\n" % (rounds, rounds))
+        except OSError:
+            pass  # closed: reap() counts it
+    rounds += 1
+    reap()
+    report()
+PY
+dribble() { # N EVERY TAG: in the background, $DRIB_PID; status in $T_TMP/TAG.status
+	rm -f "$T_TMP/$3.status" "$T_TMP/$3.done"
+	nsx host python3 "$T_TMP/drib.py" "$PORT" "$1" "$2" "$T_TMP/$3.status" "$T_TMP/$3.done" \
+		"$((3 * HANG_MS / 1000 + 30))" >"$T_TMP/$3.log" 2>&1 &
+	DRIB_PID=$!
+	T_PIDS+=("$DRIB_PID")
+}
+field() { tr ' ' '\n' <"$T_TMP/$1.status" 2>/dev/null | awk -F= -v k="$2" '$1 == k {print $2}'; }
+rounds_at_least() { [ "$(field "$1" rounds)" -ge "$2" ] 2>/dev/null; }
+# sgd's side: established connections to its port from 127.0.0.1.
+lo_conns() { nsx host ss -Htn state established "( sport = :$PORT and dst 127.0.0.1 )" | wc -l; }
+lo_conns_are() { [ "$(lo_conns)" -eq "$1" ]; }
+
+# sgd again, with the harness's settings (SGD_CONF, if it has any) and timeout = T.
+restart_with_timeout() { # T
+	local conf=$T_TMP/sgd-timeout-$1.conf
+	{ [ -n "${SGD_CONF:-}" ] && cat "$SGD_CONF"; echo "timeout = $1"; } >"$conf"
+	stop_sgd
+	SGD_CONF=$conf start_sgd host host --config "$conf" --listen "127.0.0.1:$PORT" --plain-http \
+		--credentials "$CREDS"
+}
+
+# 5a. One address holds at most conns_per_ip (64, the default) connections:
+# of 1,100 dribblers sgd keeps 64 and closes the rest at once, and a signed
+# request from another address (198.51.100.7, local here: the host answers
+# 198.51.100.0/24) is answered while those 64 keep dribbling.  sgd runs with
+# timeout = 600 here so that its request deadline (5b) cannot close them
+# during the check, however slow this machine is.
+restart_with_timeout 600
+DRIB=1100
+PER_IP=64
+dribble "$DRIB" 3 drib
+wait_until "$HANG_MS" rounds_at_least drib 2 ||
+	fail "the dribblers did not get going: $(cat "$T_TMP/drib.status" "$T_TMP/drib.log" 2>&1)"
+log "dribblers: $(cat "$T_TMP/drib.status")"
+wait_until "$HANG_MS" lo_conns_are "$PER_IP"
+assert_eq "sgd holds conns_per_ip connections from 127.0.0.1 and closed the others" "$PER_IP" "$(lo_conns)"
+c=$(field drib connected)
+[ "${c:-0}" -ge $((DRIB - 10)) ] && ok "$c of $DRIB dribblers connected" ||
+	fail "only ${c:-0} of $DRIB dribblers connected: $(cat "$T_TMP/drib.status")"
+SIGNED_FROM=198.51.100.7
+url=$(signed_url DescribeSecurityGroups)
+code=$(nsx host curl -s -o "$T_TMP/signed2.json" -w '%{http_code}' --interface "$SIGNED_FROM" \
+	--max-time "$((HANG_MS / 1000))" "$url")
+assert_eq "a signed request from $SIGNED_FROM while $DRIB connections from 127.0.0.1 dribble" 200 "$code"
+[ "$code" == 200 ] || cat "$T_TMP/signed2.json" >&2
+# Not vacuous: the dribblers sgd took were all still there, still sending.
+assert_eq "the $PER_IP dribblers sgd took were still connected after that answer" "$PER_IP" "$(lo_conns)"
+r0=$(field drib rounds)
+wait_until "$HANG_MS" rounds_at_least drib $((r0 + 1))
+kill -0 "$DRIB_PID" 2>/dev/null && [ "$(field drib live)" -eq "$PER_IP" ] &&
+	ok "the $PER_IP dribblers kept sending afterwards ($(cat "$T_TMP/drib.status"))" ||
+	fail "not $PER_IP dribblers still sending after the answer ($(cat "$T_TMP/drib.status"))"
+: >"$T_TMP/drib.done"
+wait "$DRIB_PID"
+
+# 5b. The request deadline: with timeout = 5, dribblers that send a header
+# line every second (so the idle timeout never expires) are closed by sgd
+# all the same, and sgd says so in its log.
+restart_with_timeout 5
+dribble 20 1 dl
+wait_until "$HANG_MS" bash -c "grep -q 'connected=20 ' '$T_TMP/dl.status'" ||
+	fail "the deadline dribblers did not connect: $(cat "$T_TMP/dl.status" "$T_TMP/dl.log" 2>&1)"
+wait_until "$HANG_MS" bash -c "grep -q 'live=0 ' '$T_TMP/dl.status'"
+assert_eq "sgd closed all 20 dribbling connections (deadline)" "live=0 closed=20" \
+	"$(grep -oE 'live=[0-9]+ closed=[0-9]+' "$T_TMP/dl.status")"
+r=$(field dl rounds)
+[ "${r:-0}" -ge 2 ] && ok "they sent a header line every second meanwhile ($r rounds)" ||
+	fail "closed after only ${r:-0} rounds: not the deadline at work"
+assert_match "sgd logged the connections it closed" "closed [0-9]+ connection\(s\) that took more than 5 s" \
+	"$(cat "$SGD_LOG")"
+url=$(signed_url DescribeSecurityGroups)
+code=$(nsx host curl -s -o /dev/null -w '%{http_code}' --max-time "$((HANG_MS / 1000))" "$url")
+assert_eq "a signed request after the deadline test" 200 "$code"
+: >"$T_TMP/dl.done"
+wait "$DRIB_PID"
 kill -0 "$SGD_PID" 2>/dev/null && ok "sgd still running" || fail "sgd died"
 finish

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # SDK compatibility test: the official Alibaba Cloud SDKs (@alicloud/ecs20140526,
 # signature V3, and @alicloud/pop-core, signature V1), unchanged, drive sgd over
-# TCP, and real TCP/ICMP traffic proves each verdict.
+# HTTPS, and real TCP/ICMP traffic proves each verdict.  sgd's certificate (for
+# 127.0.0.1, an IP SAN) comes from a throwaway CA made here with openssl; node
+# trusts it through NODE_EXTRA_CA_CERTS, so the SDKs verify it as usual.
 #
 # Topology (two namespaces made for this run, deleted on any exit):
 #   cli ns  c0 192.0.2.2-4/24 2001:db8::2/64      ── veth ──  sgd0 192.0.2.1/24 2001:db8::1/64       sgd ns
 #           c1 198.51.100.2-4/24 2001:db8:1::2/64 ── veth ──  sgd1 198.51.100.1/24 2001:db8:1::1/64  (sgd --mode host)
 # sgd0 is the NIC the ecs20140526 run manages, sgd1 the pop-core run's.
 #
-# Usage: SGD_BUILD=build tests/sdk/run.sh   (root; needs ip, socat, node, npm, nft, python3)
+# Usage: SGD_BUILD=build tests/sdk/run.sh   (root; needs ip, socat, node, npm, nft, python3, openssl)
 # SGD_SDK_VERBOSE=1 also prints the server's answer to every expected error.
 # SGD_SDK_FIELDS=1 lists, per action, the response-model fields sgd leaves out.
 set -euo pipefail
@@ -23,7 +25,7 @@ port=8780
 die() { echo "sdk: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
 [ -x "$sgd_bin" ] || die "no sgd binary at $sgd_bin (make first)"
-for t in ip socat node npm nft python3; do command -v $t >/dev/null || die "missing tool: $t"; done
+for t in ip socat node npm nft python3 openssl; do command -v $t >/dev/null || die "missing tool: $t"; done
 
 # ---- npm ci, once per package-lock.json ----
 stamp=$here/node_modules/.sgd-lock.sha256
@@ -101,9 +103,23 @@ LTAItest0001 secret1 1000000001 a@example.com
 LTAItest0002 secret2 1000000002 b@example.com
 EOF
 chmod 0600 "$tmp/credentials"
+# A throwaway CA, and sgd's certificate for 127.0.0.1 signed by it.
+ossl() { openssl "$@" >>"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; die "openssl $1 failed"; }; }
+ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj "/CN=sgd sdk test CA $$" -keyout "$tmp/ca.key" -out "$tmp/ca.pem"
+ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+	-keyout "$tmp/server.key" -out "$tmp/server.csr"
+printf '%s\n' "subjectAltName=IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+	"keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$tmp/server.ext"
+ossl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
+	-days 2 -extfile "$tmp/server.ext" -out "$tmp/server.pem"
+chmod 0600 "$tmp/server.key"
 mkdir -p "$tmp/state"
-ip netns exec "$ns_sgd" "$sgd_bin" --state-dir "$tmp/state" --socket "$tmp/sgd.sock" --mode host \
-	--credentials "$tmp/credentials" --listen "127.0.0.1:$port" >"$tmp/sgd.log" 2>&1 &
+# The NICs the SDKs bind (HostDevice) are sgd0 and sgd1: names host_devices must allow.
+echo 'host_devices = sgd0 sgd1' >"$tmp/sgd.conf"
+ip netns exec "$ns_sgd" "$sgd_bin" --config "$tmp/sgd.conf" --state-dir "$tmp/state" \
+	--socket "$tmp/sgd.sock" --mode host --credentials "$tmp/credentials" --listen "127.0.0.1:$port" \
+	--tls-cert "$tmp/server.pem" --tls-key "$tmp/server.key" >"$tmp/sgd.log" 2>&1 &
 sgd_pid=$!
 pids+=($sgd_pid)
 
@@ -127,6 +143,7 @@ done
 # ---- the test, inside the sgd namespace (it reaches sgd on 127.0.0.1) ----
 # In the background and waited for, so that INT/TERM run the cleanup at once.
 export SGD_SDK_PORT=$port SGD_SDK_NS_CLI=$ns_cli SGD_SDK_NS_SGD=$ns_sgd
+export NODE_EXTRA_CA_CERTS=$tmp/ca.pem
 ip netns exec "$ns_sgd" node "$here/test.js" &
 test_pid=$!
 pids+=($test_pid)

@@ -1,6 +1,8 @@
 'use strict';
 // SDK compatibility test: the official Alibaba Cloud SDKs, unchanged, against sgd.
-// Run by run.sh inside the namespace where sgd listens on 127.0.0.1:$SGD_SDK_PORT;
+// Run by run.sh inside the namespace where sgd serves HTTPS on 127.0.0.1:$SGD_SDK_PORT
+// with a certificate from a throwaway test CA that node trusts through
+// NODE_EXTRA_CA_CERTS (the SDKs are not told anything: they verify as usual);
 // traffic probes run from the client namespace $SGD_SDK_NS_CLI (see run.sh).
 //
 // The same scenario runs once through @alicloud/ecs20140526 (signature V3, typed
@@ -12,6 +14,7 @@
 
 const assert = require('assert');
 const fs = require('fs');
+const tls = require('tls');
 const { spawnSync } = require('child_process');
 const Ecs = require('@alicloud/ecs20140526');
 const { $OpenApiUtil } = require('@alicloud/openapi-core');
@@ -67,7 +70,7 @@ async function must(name, fn) {
 function ecsClient(key, secret, extra = {}) {
 	return new Ecs.default(new $OpenApiUtil.Config(Object.assign({
 		accessKeyId: key, accessKeySecret: secret,
-		endpoint: `127.0.0.1:${PORT}`, protocol: 'http', regionId: REGION,
+		endpoint: `127.0.0.1:${PORT}`, protocol: 'https', regionId: REGION,
 	}, extra)));
 }
 
@@ -128,7 +131,7 @@ function ecsAdapter(label, key, secret, extra) {
 function popAdapter(label, key, secret, methodFor) {
 	const client = new RPCClient({
 		accessKeyId: key, accessKeySecret: secret,
-		endpoint: `http://127.0.0.1:${PORT}`, apiVersion: '2014-05-26',
+		endpoint: `https://127.0.0.1:${PORT}`, apiVersion: '2014-05-26',
 	}, true /* verbose: [json, entry] to see the HTTP status */);
 	return {
 		label, sdk: 'pop-core',
@@ -1091,8 +1094,27 @@ async function roundTrip(S) {
 	});
 }
 
+// The endpoint speaks TLS 1.2+ with a certificate node trusts (the test CA
+// from NODE_EXTRA_CA_CERTS), as the SDKs see it.
+function tlsInfo() {
+	return new Promise((resolve, reject) => {
+		const s = tls.connect({ host: '127.0.0.1', port: PORT, rejectUnauthorized: false }, () => {
+			const info = { authorized: s.authorized, error: s.authorizationError, protocol: s.getProtocol() };
+			s.end();
+			resolve(info);
+		});
+		s.setTimeout(60000, () => s.destroy(new Error('TLS handshake hung')));
+		s.on('error', reject);
+	});
+}
+
 async function main() {
 	assert(NS_CLI, 'SGD_SDK_NS_CLI is not set: run this through tests/sdk/run.sh');
+	await check('sgd serves HTTPS (TLS 1.2+) with a certificate the SDKs trust', async () => {
+		const t = await tlsInfo();
+		assert(t.authorized, `certificate not trusted: ${t.error}`);
+		assert(['TLSv1.2', 'TLSv1.3'].includes(t.protocol), `protocol ${t.protocol}`);
+	});
 	const nets = {
 		ecs: { dev: 'sgd0', nic: '192.0.2.1', a: '192.0.2.2', b: '192.0.2.3', c: '192.0.2.4', net: '192.0.2.0/24',
 			nic6: '2001:db8::1', a6: '2001:db8::2', net6: '2001:db8::/64' },

@@ -1,13 +1,17 @@
 /* test_api_server.c - the real libmicrohttpd daemons: Unix socket with
  * SO_PEERCRED (root admin, other uid refused), socket file mode/owner and
  * stale-socket handling, TCP with a signed V1 request, unsigned refusal,
- * 413 for a large body, and a slow client not blocking another.
+ * 413 for a large body, and a slow client not blocking another; what
+ * --listen needs (TLS files or plain HTTP) and bad TLS files refused; the
+ * per-address connection limit; the deadline that closes a client
+ * dribbling its headers (but never a request that is running).
  * Needs root (it switches a child to uid 65534): fails loudly otherwise. */
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "../../src/api/api_internal.h"
 
@@ -65,7 +72,7 @@ static struct sg_api_config config(void)
 	struct sg_api_config cfg = {
 		.socket_path = sock_path, .listen = "127.0.0.1:0", .admin_gid = (gid_t)-1,
 		.admin_account = { .id = 7, .name = "root@local" }, .creds = &creds,
-		.max_body = 4096, .timeout_s = 5,
+		.max_body = 4096, .timeout_s = 5, .plain_http = true,
 	};
 	return cfg;
 }
@@ -415,8 +422,285 @@ static void test_socket_lifecycle(void **state)
 	sg_api_stop(b);
 }
 
+/* ---- TLS files ---- */
+
+static void write_key(const char *path, EVP_PKEY *k)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+	chmod(path, 0600);
+}
+
+/* A self-signed certificate for 127.0.0.1 with key k. */
+static void write_cert(const char *path, EVP_PKEY *k)
+{
+	X509 *x = X509_new();
+	FILE *f = fopen(path, "w");
+	assert_non_null(x);
+	assert_non_null(f);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, k);
+	X509_NAME *n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"127.0.0.1", -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+	assert_int_equal(PEM_write_X509(f, x), 1);
+	fclose(f);
+	X509_free(x);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* --listen serves HTTPS with a certificate and key, plain HTTP only when
+ * asked; anything else, and files GnuTLS cannot use, refuse to start and
+ * leave no socket behind. */
+static void test_listen_tls_rules(void **state)
+{
+	char dir[] = "/tmp/sgd-test-tls-XXXXXX", cert[64], key[64], other[64], junk[64];
+	char sock[108], resp[4096], req[256];
+	struct sg_api *b = NULL;
+	struct sg_api_config cfg = config();
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(other, sizeof(other), "%s/other.pem", dir);
+	snprintf(junk, sizeof(junk), "%s/junk.pem", dir);
+	snprintf(sock, sizeof(sock), "%s/sgd.sock", dir);
+	EVP_PKEY *k = EVP_EC_gen("P-256"), *k2 = EVP_EC_gen("P-256");
+	assert_non_null(k);
+	assert_non_null(k2);
+	write_key(key, k);
+	write_key(other, k2);
+	write_cert(cert, k);
+	write_text(junk, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+	cfg.socket_path = sock;
+
+	/* Neither TLS nor --plain-http. */
+	cfg.plain_http = false;
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), -EINVAL);
+	assert_int_equal(access(sock, F_OK), -1);
+	/* Half a TLS setup. */
+	cfg.tls_cert = cert;
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), -EINVAL);
+	/* Files that are missing, not PEM, a key that is not one, a key that
+	 * does not match the certificate, a certificate as the key. */
+	char missing[80];
+	snprintf(missing, sizeof(missing), "%s/missing.pem", dir);
+	const struct { const char *cert, *key; int rc; } bad[] = {
+		{ missing, key, -ENOENT }, { cert, missing, -ENOENT }, { key, key, -EINVAL },
+		{ cert, cert, -EINVAL }, { cert, junk, -EINVAL }, { cert, other, -EINVAL },
+		{ cert, "/dev/null", -EINVAL },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg.tls_cert = bad[i].cert;
+		cfg.tls_key = bad[i].key;
+		assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), bad[i].rc);
+		assert_int_equal(access(sock, F_OK), -1);
+	}
+
+	/* A good pair: HTTPS.  Plain HTTP to it gets no HTTP answer and runs
+	 * nothing; the Unix socket stays plain. */
+	cfg.tls_cert = cert;
+	cfg.tls_key = key;
+	cfg.plain_http = true; /* ignored next to a certificate */
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), 0);
+	unsigned port = sg_api_tcp_port(b);
+	assert_true(port > 0);
+	snprintf(req, sizeof(req), "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\n"
+		 "Host: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", port);
+	runs = 0;
+	assert_int_equal(http(port, req, resp, sizeof(resp)), -1);
+	assert_null(strstr(resp, "HTTP/1."));
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	strcpy(sa.sun_path, sock);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(exchange(fd, "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\nHost: x\r\n"
+				  "Connection: close\r\n\r\n", resp, sizeof(resp)), 200);
+	close(fd);
+	assert_int_equal(runs, 1);
+	sg_api_stop(b);
+
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(k2);
+	unlink(cert);
+	unlink(key);
+	unlink(other);
+	unlink(junk);
+	rmdir(dir);
+}
+
+/* A TCP connection from `from` (network order), or -1. */
+static int connect_from(unsigned port, uint32_t from)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET, .sin_addr.s_addr = from };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The server closed fd (read gives EOF or an error) within `ms`. */
+static bool closed_within(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[512];
+
+	while (poll(&p, 1, ms) == 1) {
+		ssize_t k = read(fd, buf, sizeof(buf));
+		if (k <= 0)
+			return true;
+	}
+	return false;
+}
+
+/* conns_per_ip connections from one address: the next one from there is
+ * closed at once, one from another address is served, and a slot freed is
+ * a slot usable again.  (Bounds are hang bounds: nothing is timed.) */
+static void test_per_ip_limit(void **state)
+{
+	char sock[108], resp[4096], req[256];
+	struct sg_api *b = NULL;
+	struct sg_api_config cfg = config();
+	enum { LIMIT = 3 };
+	int held[LIMIT];
+
+	snprintf(sock, sizeof(sock), "/tmp/sgd-test-api-ip-%d.sock", (int)getpid());
+	cfg.socket_path = sock;
+	cfg.conns_per_ip = LIMIT;
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), 0);
+	unsigned port = sg_api_tcp_port(b);
+	uint32_t one = htonl(INADDR_LOOPBACK), two = htonl(INADDR_LOOPBACK + 1);
+	snprintf(req, sizeof(req), "GET /?Action=DescribeSecurityGroups&Version=2014-05-26 HTTP/1.1\r\n"
+		 "Host: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", port);
+
+	for (int i = 0; i < LIMIT; i++) {
+		held[i] = connect_from(port, one);
+		assert_true(held[i] >= 0);
+		assert_int_equal(write(held[i], "GET /?Action=Desc", 17), 17);
+	}
+	/* One more from 127.0.0.1: closed without an answer. */
+	int extra = connect_from(port, one);
+	assert_true(extra >= 0);
+	assert_true(closed_within(extra, 20000));
+	close(extra);
+	/* 127.0.0.2 is another address: answered (400: unsigned). */
+	int fd = connect_from(port, two);
+	assert_true(fd >= 0);
+	assert_int_equal(exchange(fd, req, resp, sizeof(resp)), 400);
+	close(fd);
+	/* The held ones are still there (the limit closed only the extra one). */
+	for (int i = 0; i < LIMIT; i++)
+		assert_false(closed_within(held[i], 0));
+	/* A slot freed is usable again, once the server has seen the close. */
+	close(held[0]);
+	int st = -1;
+	for (int tries = 0; tries < 200 && st != 400; tries++) {
+		fd = connect_from(port, one);
+		assert_true(fd >= 0);
+		st = exchange(fd, req, resp, sizeof(resp));
+		close(fd);
+		if (st != 400)
+			usleep(100 * 1000);
+	}
+	assert_int_equal(st, 400);
+	for (int i = 1; i < LIMIT; i++)
+		close(held[i]);
+	sg_api_stop(b);
+}
+
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	strcpy(sa.sun_path, path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A client that sends a header line every quarter second never lets the
+ * idle timeout expire, but its request is not in by the deadline (the
+ * same timeout_s): the server closes it.  A request that is running
+ * (a mutation waiting for the writers' lock far past the deadline) is not
+ * closed: it is answered once the lock is free. */
+static void test_request_deadline(void **state)
+{
+	char sock[108], resp[4096];
+	struct sg_api *b = NULL;
+	struct sg_api_config cfg = config();
+	enum { TIMEOUT_S = 3 };
+
+	snprintf(sock, sizeof(sock), "/tmp/sgd-test-api-dl-%d.sock", (int)getpid());
+	cfg.socket_path = sock;
+	cfg.listen = NULL;
+	cfg.timeout_s = TIMEOUT_S;
+	assert_int_equal(sg_api_start_with(&cfg, NULL, &lock, &fake_ops, &b), 0);
+
+	int fd = connect_unix(sock);
+	assert_true(fd >= 0);
+	const char *line = "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\n";
+	assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	int lines = 0;
+	bool closed = false;
+	/* Hang bound: 240 lines, 60 s. */
+	while (lines < 240 && !closed) {
+		char h[32];
+		int n = snprintf(h, sizeof(h), "X-Dribble-%d: 1\r\n", lines);
+		if (send(fd, h, (size_t)n, MSG_NOSIGNAL) != n)
+			closed = true;
+		else
+			lines++;
+		closed = closed || closed_within(fd, 250);
+	}
+	close(fd);
+	assert_true(closed);
+	/* It kept the connection busy for a while before: closed by the
+	 * deadline, not at once (a slow machine only makes this larger). */
+	assert_true(lines >= 4);
+
+	/* A mutation held (the test holds the writers' lock) for twice the
+	 * deadline is still answered. */
+	pthread_mutex_lock(&lock);
+	runs = 0;
+	fd = connect_unix(sock);
+	assert_true(fd >= 0);
+	const char *mut = "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	assert_int_equal(write(fd, mut, strlen(mut)), (ssize_t)strlen(mut));
+	sleep(2 * TIMEOUT_S + 1);
+	assert_int_equal(runs, 0);
+	pthread_mutex_unlock(&lock);
+	assert_int_equal(exchange(fd, "", resp, sizeof(resp)), 200);
+	close(fd);
+	assert_int_equal(runs, 1);
+	sg_api_stop(b);
+}
+
 int main(void)
 {
+	signal(SIGPIPE, SIG_IGN); /* a write to a connection the server closed: EPIPE */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unix_admin),
 		cmocka_unit_test(test_read_while_write_held),
@@ -427,6 +711,9 @@ int main(void)
 		cmocka_unit_test(test_slow_client_does_not_block),
 		cmocka_unit_test(test_large_query),
 		cmocka_unit_test(test_socket_lifecycle),
+		cmocka_unit_test(test_listen_tls_rules),
+		cmocka_unit_test(test_per_ip_limit),
+		cmocka_unit_test(test_request_deadline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
