@@ -23,8 +23,12 @@ struct sg_creds {
 };
 
 /* Parse the credentials file.  Refuses (-EPERM) a file readable or writable
- * by group or others.  errmsg explains a failure. */
-int sg_creds_load(const char *path, struct sg_creds *out, char *errmsg, size_t len);
+ * by group or others, or owned by anyone but root or sgd's euid; refuses
+ * (-EINVAL) a line whose AccountId is admin_account_id (the local
+ * administrator's account, config admin_account_id).  errmsg explains a
+ * failure. */
+int sg_creds_load(const char *path, uint64_t admin_account_id, struct sg_creds *out, char *errmsg,
+		  size_t len);
 void sg_creds_free(struct sg_creds *c);
 
 struct sg_api_config {

@@ -1,7 +1,10 @@
 /* token.c - ClientToken idempotence.  The first successful answer to
  * (account, action, token) is stored with the mutation it made, together with
  * a digest of the request's parameters: a retry gets the same answer, also
- * after a restart; the same token with other parameters is refused. */
+ * after a restart; the same token with other parameters is refused.  Answers
+ * live env->token_ttl_s seconds (the store purges expired ones as it saves
+ * new ones); a retry after that runs the call anew. */
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,9 +74,17 @@ int sg_token_replay(struct sg_env *env, const struct sg_params *p, const struct 
 				"The specified parameter ClientToken is not valid: ASCII characters only.");
 			return 1;
 		}
+	/* An answer older than env->token_ttl_s is not found: the call runs
+	 * anew.  A store error is not "not found": running the mutation again
+	 * would break the token's promise. */
 	char *stored = NULL;
-	if (sg_store_token_get(env->store, c->account.id, action, token, &stored))
+	int rc = sg_store_token_get(env->store, c->account.id, action, token, env->token_ttl_s, &stored);
+	if (rc == -ENOENT)
 		return 0;
+	if (rc) {
+		sg_tx_check(rc, r);
+		return 1;
+	}
 	json_t *doc = json_loads(stored, 0, NULL);
 	free(stored);
 	char digest[65];
@@ -104,7 +115,8 @@ int sg_token_save(struct sg_env *env, const struct sg_params *p, const struct sg
 	json_t *doc = json_pack("{s:s, s:O}", "digest", digest, "body", sg_json_body(r));
 	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
-	int rc = text ? sg_store_token_put(env->store, c->account.id, action, token, text) : -1;
+	int rc = text ? sg_store_token_put(env->store, c->account.id, action, token, env->token_ttl_s,
+					   text) : -ENOMEM;
 	free(text);
 	return sg_tx_check(rc, r);
 }

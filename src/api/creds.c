@@ -1,7 +1,9 @@
 /* creds.c - the credentials file: one AccessKey a line,
  *   AccessKeyId AccessKeySecret AccountId AccountName
  * '#' starts a comment line (or a trailing comment after the 4 fields).
- * Secrets live here, so the file must not be open to group or others. */
+ * Secrets live here, so the file must not be open to group or others and
+ * must belong to root or to sgd; no key may act as the local administrator's
+ * account. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -86,7 +88,8 @@ static int add_account(struct sg_creds *c, const struct sg_account *a, int line,
 	return 0;
 }
 
-static int parse_line(struct sg_creds *c, char *s, int line, char *errmsg, size_t len)
+static int parse_line(struct sg_creds *c, char *s, int line, uint64_t admin_id, char *errmsg,
+		      size_t len)
 {
 	char *tok[5], *save = NULL;
 	int n = 0;
@@ -113,6 +116,14 @@ static int parse_line(struct sg_creds *c, char *s, int line, char *errmsg, size_
 	if (parse_account_id(tok[2], &cr.account.id))
 		return fail(errmsg, len, -EINVAL,
 			    "line %d: AccountId \"%.40s\" is not a positive decimal number", line, tok[2]);
+	/* A key of the administrator's account would act on every account's
+	 * resources over TCP with nothing but a signature. */
+	if (cr.account.id == admin_id)
+		return fail(errmsg, len, -EINVAL,
+			    "line %d: AccountId %llu is the local administrator's account"
+			    " (admin_account_id): an AccessKey may not act as the administrator;"
+			    " give the key another account or change admin_account_id",
+			    line, (unsigned long long)cr.account.id);
 	if (copy_tok(cr.account.name, sizeof(cr.account.name), tok[3]))
 		return fail(errmsg, len, -EINVAL, "line %d: AccountName longer than %zu characters",
 			    line, sizeof(cr.account.name) - 1);
@@ -132,6 +143,9 @@ static int parse_line(struct sg_creds *c, char *s, int line, char *errmsg, size_
 	return 0;
 }
 
+/* Mode 0600 (or narrower) keeps others from reading the secrets; the owner
+ * must be root or sgd itself, since the owner may chmod it open again or
+ * add a key of its choosing. */
 static int check_mode(int fd, const char *path, char *errmsg, size_t len)
 {
 	struct stat st;
@@ -140,6 +154,11 @@ static int check_mode(int fd, const char *path, char *errmsg, size_t len)
 		return fail(errmsg, len, -errno, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return fail(errmsg, len, -EINVAL, "%s: not a regular file", path);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return fail(errmsg, len, -EPERM,
+			    "%s: owned by uid %u, who could change the secrets; it must be owned by root"
+			    " or by sgd (uid %u): run chown root %s", path, (unsigned)st.st_uid,
+			    (unsigned)geteuid(), path);
 	if (st.st_mode & 077)
 		return fail(errmsg, len, -EPERM,
 			    "%s: mode %04o lets group or others at the secrets; run chmod 600 %s", path,
@@ -158,7 +177,8 @@ static void prefix_path(char *errmsg, size_t len, const char *path)
 	snprintf(errmsg, len, "%s: %s", path, tmp);
 }
 
-int sg_creds_load(const char *path, struct sg_creds *out, char *errmsg, size_t len)
+int sg_creds_load(const char *path, uint64_t admin_account_id, struct sg_creds *out, char *errmsg,
+		  size_t len)
 {
 	struct sg_creds c = { 0 };
 	char *line = NULL;
@@ -182,7 +202,7 @@ int sg_creds_load(const char *path, struct sg_creds *out, char *errmsg, size_t l
 	}
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
-		rc = parse_line(&c, line, lineno, errmsg, len);
+		rc = parse_line(&c, line, lineno, admin_account_id, errmsg, len);
 		if (rc) {
 			prefix_path(errmsg, len, path);
 			goto out;

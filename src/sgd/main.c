@@ -48,7 +48,8 @@ static void notify(const char *state)
 static int load_credentials(struct sgd *d)
 {
 	char err[256] = "";
-	int rc = sg_creds_load(d->cfg.credentials_path, &d->creds, err, sizeof(err));
+	int rc = sg_creds_load(d->cfg.credentials_path, d->cfg.admin_account.id, &d->creds, err,
+			       sizeof(err));
 	if (rc == 0)
 		return 0;
 	if (rc == -ENOENT && !d->cfg.listen[0])
@@ -99,8 +100,12 @@ static int start(struct sgd *d)
 	}
 	sg_model_init(&d->model);
 	d->model.quota = d->cfg.quota;
+	/* A row sgd does not understand stops the start (the store named it):
+	 * starting with part of the rules could open what a skipped rule
+	 * closed, and the kernel keeps the last table while sgd is down. */
 	if ((rc = sg_store_load(d->store, &d->model))) {
-		fprintf(stderr, "sgd: cannot load %s/state.db: %s\n", d->cfg.state_dir, strerror(-rc));
+		fprintf(stderr, "sgd: refusing to start: %s/state.db does not load (%s); the kernel keeps"
+			" the table it has\n", d->cfg.state_dir, strerror(-rc));
 		return rc;
 	}
 	if ((rc = load_credentials(d)))
@@ -166,15 +171,23 @@ static void on_nft_event(struct sgd *d)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* Re-read the database and re-apply it.  Fail closed: the new model
+ * replaces the running one only when the whole database loaded; otherwise
+ * the model, the read snapshot and the kernel table stay as they were (a
+ * half model would empty the nics map at the next sync and unfilter every
+ * interface). */
 static void on_reload(struct sgd *d)
 {
 	pthread_mutex_lock(&d->lock);
-	struct sg_quota q = d->model.quota;
-	sg_model_free(&d->model);
-	d->model.quota = q;
-	if (sg_store_load(d->store, &d->model) == 0)
+	int rc = sg_store_reload(d->store, &d->model);
+	if (rc) {
+		fprintf(stderr, "sgd: SIGHUP: %s/state.db does not load (%s): keeping the running"
+			" model and table inet sgd as they are\n", d->cfg.state_dir, strerror(-rc));
+	} else {
 		apply_all(d, "SIGHUP");
-	sg_snapshots_publish(&d->snaps, &d->model);
+		if (sg_snapshots_publish(&d->snaps, &d->model))
+			fprintf(stderr, "sgd: SIGHUP: out of memory publishing the read snapshot\n");
+	}
 	pthread_mutex_unlock(&d->lock);
 }
 

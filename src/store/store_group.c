@@ -2,6 +2,7 @@
  * Each object has one column list used by both its INSERT and its SELECT,
  * and one bind and one read function walking the same order. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include "store_int.h"
@@ -30,13 +31,16 @@ static void group_bind(struct st_bind *b, const struct sg_group *g)
 static void group_read(struct st_row *r, struct sg_group *g)
 {
 	r_text(r, g->id, sizeof(g->id));
+	r_name(r, "groups", "%s", g->id);
 	r_text(r, g->name, sizeof(g->name));
 	g->description = r_text_dup(r);
 	r_text(r, g->vpc_id, sizeof(g->vpc_id));
-	g->type = (enum sg_group_type)r_int(r);
-	g->inner_policy = (enum sg_policy)r_int(r);
+	g->type = (enum sg_group_type)r_int(r, SG_GROUP_NORMAL, SG_GROUP_ENTERPRISE);
+	g->inner_policy = (enum sg_policy)r_int(r, SG_POLICY_ACCEPT, SG_POLICY_DROP);
 	g->owner_id = r_u64(r);
 	r_text(r, g->create_time, sizeof(g->create_time));
+	if (!g->id[0])
+		r_bad(r, "empty id");
 }
 
 static void rule_bind(struct st_bind *b, const char *group_id, const struct sg_rule *rl)
@@ -71,30 +75,106 @@ static void rule_bind(struct st_bind *b, const char *group_id, const struct sg_r
 static void rule_read(struct st_row *r, char *group_id, size_t len, struct sg_rule *rl)
 {
 	r_text(r, rl->id, sizeof(rl->id));
+	r_name(r, "rules", "%s", rl->id);
 	r_text(r, group_id, len);
-	rl->seq = r_u64(r);
-	rl->policy = (enum sg_policy)r_int(r);
-	rl->priority = (uint8_t)r_int(r);
-	rl->proto = (int16_t)r_int(r);
+	rl->seq = (uint64_t)r_int(r, 1, INT64_MAX);
+	rl->policy = (enum sg_policy)r_int(r, SG_POLICY_ACCEPT, SG_POLICY_DROP);
+	rl->priority = (uint8_t)r_int(r, 1, 100);
+	rl->proto = (int16_t)r_int(r, SG_PROTO_ALL, 255);
 	r_text(r, rl->proto_text, sizeof(rl->proto_text));
-	rl->family = (uint8_t)r_int(r);
-	rl->src_kind = (enum sg_src_kind)r_int(r);
+	rl->family = (uint8_t)r_int(r, 0, 6);
+	rl->src_kind = (enum sg_src_kind)r_int(r, SG_SRC_CIDR, SG_SRC_GROUP);
 	r_range(r, &rl->src);
 	r_text(r, rl->src_text, sizeof(rl->src_text));
 	r_text(r, rl->src_group_id, sizeof(rl->src_group_id));
 	rl->src_group_owner_id = r_u64(r);
 	r_text(r, rl->src_group_owner_account, sizeof(rl->src_group_owner_account));
 	r_text(r, rl->prefix_list_id, sizeof(rl->prefix_list_id));
-	rl->has_dst = r_int(r) != 0;
+	rl->has_dst = r_bool(r);
 	r_range(r, &rl->dst);
 	r_text(r, rl->dst_text, sizeof(rl->dst_text));
 	r_port(r, &rl->dport);
 	r_text(r, rl->port_list_id, sizeof(rl->port_list_id));
-	rl->has_sport = r_int(r) != 0;
+	rl->has_sport = r_bool(r);
 	r_port(r, &rl->sport);
 	r_text(r, rl->nic_type, sizeof(rl->nic_type));
 	rl->description = r_text_dup(r);
 	r_text(r, rl->create_time, sizeof(rl->create_time));
+}
+
+/* IpProtocol as described back and as enforced must agree: a name with its
+ * number, or the decimal number itself (what permission.c stores). */
+static bool proto_consistent(const struct sg_rule *rl)
+{
+	static const struct { const char *name; int16_t proto; } names[] = {
+		{ "TCP", SG_PROTO_TCP }, { "UDP", SG_PROTO_UDP }, { "ICMP", SG_PROTO_ICMP },
+		{ "ICMPv6", SG_PROTO_ICMPV6 }, { "GRE", SG_PROTO_GRE }, { "ALL", SG_PROTO_ALL },
+	};
+	char num[12];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(rl->proto_text, names[i].name) == 0)
+			return rl->proto == names[i].proto;
+	if (rl->proto < 0)
+		return false;
+	snprintf(num, sizeof(num), "%d", rl->proto);
+	return strcmp(rl->proto_text, num) == 0;
+}
+
+/* Everything the compiler relies on, checked once at load.  The compiler
+ * skips a rule whose prefix list, port list or source group is missing and
+ * reads an unknown policy as accept: a rule that reached it broken could
+ * open traffic (a skipped Drop), so a broken rule stops the load instead.
+ * Groups, prefix lists and port lists are all loaded before rules. */
+static void rule_check(struct st_row *r, const struct sg_model *m, const struct sg_rule *rl)
+{
+	if (!rl->id[0])
+		r_bad(r, "empty id");
+	if (!proto_consistent(rl))
+		r_bad(r, "protocol \"%s\" does not match protocol number %d", rl->proto_text,
+		      rl->proto);
+	if (rl->family != 0 && rl->family != 4 && rl->family != 6)
+		r_bad(r, "family %u is not 4, 6 or 0", rl->family);
+	switch (rl->src_kind) {
+	case SG_SRC_CIDR:
+		r_check_addr(r, "source", &rl->src, rl->src_text);
+		if (rl->src.family != rl->family)
+			r_bad(r, "source family %u differs from the rule's family %u", rl->src.family,
+			      rl->family);
+		break;
+	case SG_SRC_PREFIX_LIST: {
+		const struct sg_prefix_list *pl = sg_pl_find(m, rl->prefix_list_id);
+
+		if (!pl)
+			r_bad(r, "source prefix list \"%s\" does not exist", rl->prefix_list_id);
+		else if (pl->family != rl->family)
+			r_bad(r, "family %u differs from prefix list %s's family %u", rl->family,
+			      pl->id, pl->family);
+		break;
+	}
+	case SG_SRC_GROUP:
+		if (!sg_group_find(m, rl->src_group_id))
+			r_bad(r, "source group \"%s\" does not exist", rl->src_group_id);
+		break;
+	}
+	if (rl->family == 0 && (rl->src_kind != SG_SRC_GROUP || rl->has_dst))
+		r_bad(r, "family 0 (both) is only for a group source without destination");
+	if (rl->has_dst) {
+		r_check_addr(r, "destination", &rl->dst, rl->dst_text);
+		if (rl->dst.family != rl->family)
+			r_bad(r, "destination family %u differs from the rule's family %u",
+			      rl->dst.family, rl->family);
+	}
+	/* With a port list the list's entries are the ports (dport ignored). */
+	if (rl->port_list_id[0] && !sg_prl_find(m, rl->port_list_id))
+		r_bad(r, "port list \"%s\" does not exist", rl->port_list_id);
+	else if (!rl->port_list_id[0])
+		r_check_port(r, "destination ports", &rl->dport);
+	if (rl->has_sport)
+		r_check_port(r, "source ports", &rl->sport);
+	if (rl->nic_type[0] && strcmp(rl->nic_type, "intranet") != 0 &&
+	    strcmp(rl->nic_type, "internet") != 0)
+		r_bad(r, "NicType \"%s\" is neither intranet nor internet", rl->nic_type);
 }
 
 /* An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first and
@@ -176,11 +256,13 @@ static int rule_row(struct st_row *r, void *ctx)
 
 	memset(&rl, 0, sizeof(rl));
 	rule_read(r, gid, sizeof(gid), &rl);
-	ret = r->rc;
-	if (!ret && (!rr->g || strcmp(rr->g->id, gid) != 0))
+	if (!r->rc && (!rr->g || strcmp(rr->g->id, gid) != 0))
 		rr->g = sg_group_find(rr->m, gid);
-	if (!ret && !rr->g)
-		ret = st_corrupt("rule of a group that does not exist");
+	if (!r->rc && !rr->g)
+		r_bad(r, "group \"%s\" does not exist", gid);
+	if (!r->rc)
+		rule_check(r, rr->m, &rl);
+	ret = r->rc;
 	if (!ret && !sg_rule_add(rr->m, rr->g, &rl))
 		ret = -ENOMEM;
 	if (ret) {

@@ -68,15 +68,25 @@ int sg_store_del_pl(struct sg_store *st, const char *pl_id)
 	return ret ? ret : st_del_by_id(st, ST_PL_DEL, "DELETE FROM prefix_lists WHERE id = ?1", pl_id);
 }
 
-static int pl_entry_row(struct st_row *r, void *pl)
+static int pl_entry_row(struct st_row *r, void *ctx)
 {
+	struct sg_prefix_list *pl = ctx;
 	struct sg_prefix_entry e;
+	int64_t pos;
 	int ret;
 
 	memset(&e, 0, sizeof(e));
+	r_name(r, "prefix_list_entries", "%s pos ?", pl->id);
+	pos = r_int(r, 0, INT32_MAX);
+	r_name(r, "prefix_list_entries", "%s pos %lld", pl->id, (long long)pos);
 	r_range(r, &e.range);
 	r_text(r, e.cidr, sizeof(e.cidr));
 	e.description = r_text_dup(r);
+	if (!r->rc)
+		r_check_addr(r, "entry", &e.range, e.cidr);
+	if (!r->rc && e.range.family != pl->family)
+		r_bad(r, "entry family %u differs from the list's family %u", e.range.family,
+		      pl->family);
 	ret = r->rc ? r->rc : sg_pl_entry_add(pl, &e);
 	if (ret)
 		free(e.description);
@@ -85,7 +95,7 @@ static int pl_entry_row(struct st_row *r, void *pl)
 
 static int pl_load_entries(struct sg_store *st, struct sg_prefix_list *pl)
 {
-	sqlite3_stmt *s = st_get(st, ST_LOAD_PL_ENTS, "SELECT " PL_ENT_COLS
+	sqlite3_stmt *s = st_get(st, ST_LOAD_PL_ENTS, "SELECT pos, " PL_ENT_COLS
 				 " FROM prefix_list_entries WHERE pl_id = ?1 ORDER BY pos");
 
 	if (!s)
@@ -108,12 +118,17 @@ static int pl_row(struct st_row *r, void *ctx)
 
 	memset(&pl, 0, sizeof(pl));
 	r_text(r, pl.id, sizeof(pl.id));
+	r_name(r, "prefix_lists", "%s", pl.id);
 	r_text(r, pl.name, sizeof(pl.name));
 	pl.description = r_text_dup(r);
-	pl.family = (uint8_t)r_int(r);
-	pl.max_entries = (uint32_t)r_int(r);
+	pl.family = (uint8_t)r_int(r, 4, 6);
+	pl.max_entries = (uint32_t)r_int(r, 1, UINT32_MAX);
 	pl.owner_id = r_u64(r);
 	r_text(r, pl.create_time, sizeof(pl.create_time));
+	if (!pl.id[0])
+		r_bad(r, "empty id");
+	if (pl.family != 4 && pl.family != 6)
+		r_bad(r, "family %u is neither 4 nor 6", pl.family);
 	ret = r->rc;
 	if (!ret && !(added = sg_pl_add(lr->m, &pl)))
 		ret = -ENOMEM;
@@ -188,15 +203,27 @@ int sg_store_del_prl(struct sg_store *st, const char *prl_id)
 	return ret ? ret : st_del_by_id(st, ST_PRL_DEL, "DELETE FROM port_lists WHERE id = ?1", prl_id);
 }
 
-static int prl_entry_row(struct st_row *r, void *prl)
+static int prl_entry_row(struct st_row *r, void *ctx)
 {
+	struct sg_port_list *prl = ctx;
+	struct sg_port_range parsed;
 	struct sg_port_entry e;
+	int64_t pos;
 	int ret;
 
 	memset(&e, 0, sizeof(e));
+	r_name(r, "port_list_entries", "%s pos ?", prl->id);
+	pos = r_int(r, 0, INT32_MAX);
+	r_name(r, "port_list_entries", "%s pos %lld", prl->id, (long long)pos);
 	r_port(r, &e.range);
 	r_text(r, e.text, sizeof(e.text));
 	e.description = r_text_dup(r);
+	if (!r->rc)
+		r_check_port(r, "entry", &e.range);
+	/* The text is what Describe shows: it must say what the kernel gets. */
+	if (!r->rc && (sg_port_parse(e.text, &parsed) || parsed.any != e.range.any ||
+		       (!parsed.any && (parsed.lo != e.range.lo || parsed.hi != e.range.hi))))
+		r_bad(r, "entry \"%s\" differs from the stored range", e.text);
 	ret = r->rc ? r->rc : sg_prl_entry_add(prl, &e);
 	if (ret)
 		free(e.description);
@@ -205,7 +232,7 @@ static int prl_entry_row(struct st_row *r, void *prl)
 
 static int prl_load_entries(struct sg_store *st, struct sg_port_list *prl)
 {
-	sqlite3_stmt *s = st_get(st, ST_LOAD_PRL_ENTS, "SELECT " PRL_ENT_COLS
+	sqlite3_stmt *s = st_get(st, ST_LOAD_PRL_ENTS, "SELECT pos, " PRL_ENT_COLS
 				 " FROM port_list_entries WHERE prl_id = ?1 ORDER BY pos");
 
 	if (!s)
@@ -223,11 +250,14 @@ static int prl_row(struct st_row *r, void *ctx)
 
 	memset(&prl, 0, sizeof(prl));
 	r_text(r, prl.id, sizeof(prl.id));
+	r_name(r, "port_lists", "%s", prl.id);
 	r_text(r, prl.name, sizeof(prl.name));
 	prl.description = r_text_dup(r);
-	prl.max_entries = (uint32_t)r_int(r);
+	prl.max_entries = (uint32_t)r_int(r, 1, UINT32_MAX);
 	prl.owner_id = r_u64(r);
 	r_text(r, prl.create_time, sizeof(prl.create_time));
+	if (!prl.id[0])
+		r_bad(r, "empty id");
 	ret = r->rc;
 	if (!ret && !(added = sg_prl_add(lr->m, &prl)))
 		ret = -ENOMEM;

@@ -87,19 +87,26 @@ int sg_store_del_nic(struct sg_store *st, const char *nic_id)
 	return ret ? ret : st_del_by_id(st, ST_NIC_DEL, "DELETE FROM nics WHERE id = ?1", nic_id);
 }
 
-static int nic_addr_row(struct st_row *r, void *n)
+static int nic_addr_row(struct st_row *r, void *ctx)
 {
+	struct sg_nic *n = ctx;
 	struct sg_nic_addr a;
+	int64_t pos;
 
 	memset(&a, 0, sizeof(a));
+	r_name(r, "nic_addresses", "%s pos ?", n->id);
+	pos = r_int(r, 0, INT32_MAX);
+	r_name(r, "nic_addresses", "%s pos %lld", n->id, (long long)pos);
 	r_range(r, &a.addr);
 	r_text(r, a.text, sizeof(a.text));
+	if (!r->rc)
+		r_check_addr(r, "address", &a.addr, a.text);
 	return r->rc ? r->rc : sg_nic_addr_add(n, &a);
 }
 
 static int nic_load_addrs(struct sg_store *st, struct sg_nic *n)
 {
-	sqlite3_stmt *s = st_get(st, ST_LOAD_NIC_ADDRS, "SELECT " NIC_ADDR_COLS
+	sqlite3_stmt *s = st_get(st, ST_LOAD_NIC_ADDRS, "SELECT pos, " NIC_ADDR_COLS
 				 " FROM nic_addresses WHERE nic_id = ?1 ORDER BY pos");
 
 	if (!s)
@@ -109,13 +116,37 @@ static int nic_load_addrs(struct sg_store *st, struct sg_nic *n)
 	return st_each_row(st, s, nic_addr_row, n, "load nic addresses");
 }
 
+struct nic_rows {
+	struct sg_store *st;
+	struct sg_model *m;
+	struct sg_nic *n;       /* the NIC being read */
+};
+
+/* A NIC's groups must all exist (groups are loaded before NICs): a NIC
+ * whose group is missing would lose that group's rules in the kernel. */
 static int nic_group_row(struct st_row *r, void *ctx)
 {
-	struct sg_nic *n = ctx;
+	struct nic_rows *nr = ctx;
+	struct sg_nic *n = nr->n;
+	char *gid;
+	int64_t pos;
 
-	if (n->ngroups == SG_MAX_NIC_GROUPS_HARD)
-		return st_corrupt("nic has more groups than SG_MAX_NIC_GROUPS_HARD");
-	r_text(r, n->groups[n->ngroups], sizeof(n->groups[0]));
+	r_name(r, "nic_groups", "%s position ?", n->id);
+	pos = r_int(r, 0, INT32_MAX);
+	r_name(r, "nic_groups", "%s position %lld", n->id, (long long)pos);
+	if (n->ngroups == SG_MAX_NIC_GROUPS_HARD) {
+		r_bad(r, "the interface has more than %d groups", SG_MAX_NIC_GROUPS_HARD);
+		return r->rc;
+	}
+	gid = n->groups[n->ngroups];
+	r_text(r, gid, sizeof(n->groups[0]));
+	if (r->rc)
+		return r->rc;
+	if (!sg_group_find(nr->m, gid))
+		r_bad(r, "group \"%s\" does not exist", gid);
+	for (size_t i = 0; i < n->ngroups && !r->rc; i++)
+		if (strcmp(n->groups[i], gid) == 0)
+			r_bad(r, "group \"%s\" is listed twice", gid);
 	if (r->rc)
 		return r->rc;
 	n->ngroups++;
@@ -124,22 +155,18 @@ static int nic_group_row(struct st_row *r, void *ctx)
 
 /* Groups are a fixed array inside the NIC, so they are read before the NIC
  * is added to the model and travel in the struct. */
-static int nic_read_groups(struct sg_store *st, struct sg_nic *n)
+static int nic_read_groups(struct nic_rows *nr, struct sg_nic *n)
 {
-	sqlite3_stmt *s = st_get(st, ST_LOAD_NIC_GRPS, "SELECT group_id FROM nic_groups"
+	sqlite3_stmt *s = st_get(nr->st, ST_LOAD_NIC_GRPS, "SELECT position, group_id FROM nic_groups"
 				 " WHERE nic_id = ?1 ORDER BY position");
 
 	if (!s)
 		return -EIO;
 	if (sqlite3_bind_text(s, 1, n->id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
-		return st_fail(st, "bind nic id");
-	return st_each_row(st, s, nic_group_row, n, "load nic groups");
+		return st_fail(nr->st, "bind nic id");
+	nr->n = n;
+	return st_each_row(nr->st, s, nic_group_row, nr, "load nic groups");
 }
-
-struct nic_rows {
-	struct sg_store *st;
-	struct sg_model *m;
-};
 
 static int nic_row(struct st_row *r, void *ctx)
 {
@@ -149,13 +176,16 @@ static int nic_row(struct st_row *r, void *ctx)
 
 	memset(&n, 0, sizeof(n));
 	r_text(r, n.id, sizeof(n.id));
+	r_name(r, "nics", "%s", n.id);
 	r_text(r, n.name, sizeof(n.name));
 	n.description = r_text_dup(r);
 	r_text(r, n.host_device, sizeof(n.host_device));
 	r_text(r, n.vpc_id, sizeof(n.vpc_id));
 	n.owner_id = r_u64(r);
 	r_text(r, n.create_time, sizeof(n.create_time));
-	ret = r->rc ? r->rc : nic_read_groups(nr->st, &n);
+	if (!n.id[0])
+		r_bad(r, "empty id");
+	ret = r->rc ? r->rc : nic_read_groups(nr, &n);
 	if (!ret && !(added = sg_nic_add(nr->m, &n)))
 		ret = -ENOMEM;
 	if (ret) {
@@ -167,7 +197,7 @@ static int nic_row(struct st_row *r, void *ctx)
 
 int st_load_nics(struct sg_store *st, struct sg_model *m)
 {
-	struct nic_rows nr = { st, m };
+	struct nic_rows nr = { st, m, NULL };
 	sqlite3_stmt *s = st_get(st, ST_LOAD_NICS, "SELECT " NIC_COLS " FROM nics ORDER BY rowid");
 
 	return s ? st_each_row(st, s, nic_row, &nr, "load nics") : -EIO;

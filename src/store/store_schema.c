@@ -99,9 +99,33 @@ static int migrate(struct sg_store *st, int from)
 	return 0;
 }
 
+/* Read-only, before the open configures (writes) anything: sgd sets
+ * user_version in the transaction that creates its schema, so 0 means the
+ * file holds no sgd schema (a zero-byte file, another program's database).
+ * Treating it as empty state would start sgd with no rules and unfilter
+ * every interface, and write into someone else's file. */
+int st_schema_check(struct sg_store *st, const char *path)
+{
+	int ver = 0, ret = user_version(st, &ver);
+
+	if (ret)
+		return ret;
+	if (ver == 0) {
+		fprintf(stderr, "sgd: store: %s exists but holds no sgd schema (an empty file or another"
+			" program's database): refused; move it away to start with empty state\n", path);
+		return -EIO;
+	}
+	if (ver > SCHEMA_VERSION) {
+		fprintf(stderr, "sgd: store: database schema version %d is newer than %d\n",
+			ver, SCHEMA_VERSION);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Runs in one IMMEDIATE transaction so two processes opening a fresh
  * database cannot both create it, and a crash leaves the old version. */
-int st_schema_apply(struct sg_store *st)
+int st_schema_apply(struct sg_store *st, bool fresh)
 {
 	int ver = 0, ret;
 
@@ -113,6 +137,11 @@ int st_schema_apply(struct sg_store *st)
 	if (ver > SCHEMA_VERSION) {
 		fprintf(stderr, "sgd: store: database schema version %d is newer than %d\n",
 			ver, SCHEMA_VERSION);
+		ret = -EIO;
+		goto out;
+	}
+	if (ver == 0 && !fresh) {
+		fprintf(stderr, "sgd: store: the database holds no sgd schema: refused\n");
 		ret = -EIO;
 		goto out;
 	}

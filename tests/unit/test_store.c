@@ -1,6 +1,8 @@
 /* test_store.c - the SQLite store: every field of every object survives a
  * put/load round trip, deletes cascade, rollback leaves nothing, tokens keep
- * their first answer, and a committed write survives SIGKILL. */
+ * their first answer until they expire, a committed write survives SIGKILL,
+ * a row sgd does not understand fails the load (naming table and row), a
+ * file that is not sgd's database is refused, and the files are 0600. */
 #include <errno.h>
 #include <ftw.h>
 #include <setjmp.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +21,7 @@
 
 #include "sgd/model.h"
 #include "sgd/store.h"
+#include "actions_fixture.h"
 
 struct fx {
 	char dir[64];
@@ -65,14 +69,14 @@ static void reopen(struct fx *fx)
 }
 
 /* Count rows with a raw connection, to see what the API cannot show. */
-static int count_rows(struct fx *fx, const char *sql)
+static int count_rows_at(const char *dir, const char *sql)
 {
-	char path[128];
+	char path[256];
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	int n = -1;
 
-	snprintf(path, sizeof(path), "%s/state.db", fx->dir);
+	snprintf(path, sizeof(path), "%s/state.db", dir);
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -82,16 +86,89 @@ static int count_rows(struct fx *fx, const char *sql)
 	return n;
 }
 
-/* ---- objects with every field set to something distinctive ---- */
-
-static void fill_range(struct sg_addr_range *r, uint8_t family, uint8_t seed)
+static int count_rows(struct fx *fx, const char *sql)
 {
-	r->family = family;
-	for (int i = 0; i < 16; i++) {
-		r->lo[i] = (uint8_t)(seed + i);
-		r->hi[i] = (uint8_t)(seed + 100 + i);
-	}
+	return count_rows_at(fx->dir, sql);
 }
+
+/* Run sql on DIR/state.db with a connection of its own (foreign keys off,
+ * as any other writer may have them): what an operator or a bug could do. */
+static void raw_exec(const char *dir, const char *sql)
+{
+	char path[256];
+	sqlite3 *db;
+	char *err = NULL;
+
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+/* f(ctx) with stderr captured into buf (and echoed afterwards). */
+static int capture_stderr(int (*f)(void *), void *ctx, char *buf, size_t len)
+{
+	char path[] = "/tmp/sgd-store-err-XXXXXX";
+	int fd = mkstemp(path), saved, rc;
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	unlink(path);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fd, 2) >= 0);
+	rc = f(ctx);
+	fflush(stderr);
+	assert_true(dup2(saved, 2) >= 0);
+	close(saved);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	n = read(fd, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	fputs(buf, stderr);
+	return rc;
+}
+
+struct load_call {
+	struct sg_store *st;
+	struct sg_model *m;
+};
+
+static int do_load(void *ctx)
+{
+	struct load_call *c = ctx;
+
+	return sg_store_load(c->st, c->m);
+}
+
+struct open_call {
+	const char *dir;
+	struct sg_store **st;
+};
+
+static int do_open(void *ctx)
+{
+	struct open_call *c = ctx;
+
+	return sg_store_open(c->dir, c->st);
+}
+
+static void mode_is(const char *dir, const char *name, unsigned mode)
+{
+	char path[256];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &sb) < 0)
+		fail_msg("%s: %s", path, strerror(errno));
+	if ((sb.st_mode & 07777) != mode)
+		fail_msg("%s: mode %04o, expected %04o", path, (unsigned)(sb.st_mode & 07777), mode);
+}
+
+/* ---- objects with every field set to something distinctive ---- */
 
 static struct sg_group make_group(const char *id, const char *desc, uint64_t owner)
 {
@@ -109,8 +186,16 @@ static struct sg_group make_group(const char *id, const char *desc, uint64_t own
 	return g;
 }
 
+/* Rules that load: the values hang together the way permission.c makes
+ * them (sg_store_load refuses anything else), and every field differs
+ * between the variants so a column swapped in the store would show.
+ * 0: IPv4 CIDR source, accept.  1: IPv6 prefix list pl-1 source with a
+ * destination, a port list and source ports, drop.  2: group sg-b source
+ * with an IPv6 destination, any protocol. */
 static struct sg_rule make_rule(const char *id, uint64_t seq, unsigned variant)
 {
+	static const char *const src[] = { "198.51.100.0/24", "2001:db8:77::/48", "192.0.2.0/24" };
+	static const char *const dst[] = { "203.0.113.0/24", "2001:db8::1/128", "2001:db8:ff::/64" };
 	struct sg_rule r;
 
 	memset(&r, 0, sizeof(r));
@@ -120,22 +205,26 @@ static struct sg_rule make_rule(const char *id, uint64_t seq, unsigned variant)
 	r.priority = (uint8_t)(1 + variant * 7);
 	r.proto = variant == 2 ? SG_PROTO_ALL : SG_PROTO_TCP;
 	snprintf(r.proto_text, sizeof(r.proto_text), variant == 2 ? "ALL" : "TCP");
-	r.family = variant == 1 ? 6 : 4;
 	r.src_kind = (enum sg_src_kind)(variant % 3);
-	fill_range(&r.src, r.family, (uint8_t)(10 + variant));
-	snprintf(r.src_text, sizeof(r.src_text), "198.51.100.%u/32", variant);
-	snprintf(r.src_group_id, sizeof(r.src_group_id), "sg-src%u", variant);
+	/* The source range is kept whatever the kind (only CIDR uses it). */
+	assert_int_equal(sg_addr_parse(src[variant], &r.src), 0);
+	if (r.src_kind == SG_SRC_CIDR)
+		sg_addr_format(&r.src, r.src_text, sizeof(r.src_text));
+	r.family = variant == 0 ? 4 : 6;
+	snprintf(r.src_group_id, sizeof(r.src_group_id), variant == 2 ? "sg-b" : "sg-src%u", variant);
 	r.src_group_owner_id = UINT64_MAX - (uint64_t)variant; /* top bit set: signedness */
 	snprintf(r.src_group_owner_account, sizeof(r.src_group_owner_account), "ops%u@example.com",
 		 variant);
 	snprintf(r.prefix_list_id, sizeof(r.prefix_list_id), "pl-%u", variant);
 	r.has_dst = variant != 0;
-	fill_range(&r.dst, 6, (uint8_t)(50 + variant));
-	snprintf(r.dst_text, sizeof(r.dst_text), "2001:db8::%u/128", variant);
+	assert_int_equal(sg_addr_parse(dst[variant], &r.dst), 0);
+	if (r.has_dst)
+		sg_addr_format(&r.dst, r.dst_text, sizeof(r.dst_text));
 	r.dport.lo = (uint16_t)(20 + variant);
 	r.dport.hi = 65535;
 	r.dport.any = variant == 2;
-	snprintf(r.port_list_id, sizeof(r.port_list_id), "prl-%u", variant);
+	if (variant == 1)
+		snprintf(r.port_list_id, sizeof(r.port_list_id), "prl-1");
 	r.has_sport = variant == 1;
 	r.sport.lo = 1024;
 	r.sport.hi = (uint16_t)(2000 + variant);
@@ -189,8 +278,8 @@ static void build_model(struct sg_model *m)
 		struct sg_prefix_entry e;
 
 		memset(&e, 0, sizeof(e));
-		fill_range(&e.range, 6, (uint8_t)(70 + i));
 		snprintf(e.cidr, sizeof(e.cidr), "2001:db8:%d::/48", i);
+		assert_int_equal(sg_addr_parse(e.cidr, &e.range), 0);
 		e.description = i == 1 ? NULL : strdup("entry");
 		assert_int_equal(sg_pl_entry_add(pla, &e), 0);
 	}
@@ -209,7 +298,6 @@ static void build_model(struct sg_model *m)
 		memset(&e, 0, sizeof(e));
 		e.range.lo = (uint16_t)(80 + i);
 		e.range.hi = (uint16_t)(443 + i);
-		e.range.any = i == 1;
 		snprintf(e.text, sizeof(e.text), "%d/%d", 80 + i, 443 + i);
 		e.description = i ? strdup("https") : NULL;
 		assert_int_equal(sg_prl_entry_add(prla, &e), 0);
@@ -231,8 +319,8 @@ static void build_model(struct sg_model *m)
 		struct sg_nic_addr a;
 
 		memset(&a, 0, sizeof(a));
-		fill_range(&a.addr, i ? 6 : 4, (uint8_t)(90 + i));
 		snprintf(a.text, sizeof(a.text), i ? "2001:db8::5" : "192.0.2.5");
+		assert_int_equal(sg_addr_parse(a.text, &a.addr), 0);
 		assert_int_equal(sg_nic_addr_add(na, &a), 0);
 	}
 	/* A NIC with nothing optional: no addresses, groups or description. */
@@ -538,7 +626,7 @@ static void test_rollback_leaves_no_trace(void **state)
 	assert_int_equal(sg_store_put_rule(fx->st, "sg-new", &r), 0);
 	assert_int_equal(sg_store_del_group(fx->st, "sg-a"), 0);
 	assert_int_equal(sg_store_del_nic(fx->st, "eni-1"), 0);
-	assert_int_equal(sg_store_token_put(fx->st, 1, "CreateSecurityGroup", "tok", "{}"), 0);
+	assert_int_equal(sg_store_token_put(fx->st, 1, "CreateSecurityGroup", "tok", 0, "{}"), 0);
 	assert_int_equal(sg_store_rollback(fx->st), 0);
 	free(g.description);
 	sg_rule_free(&r);
@@ -550,15 +638,17 @@ static void test_rollback_leaves_no_trace(void **state)
 	{
 		char *resp = NULL;
 
-		assert_int_equal(sg_store_token_get(fx->st, 1, "CreateSecurityGroup", "tok", &resp),
+		assert_int_equal(sg_store_token_get(fx->st, 1, "CreateSecurityGroup", "tok", 0, &resp),
 				 -ENOENT);
 		assert_null(resp);
 	}
 	/* A load inside an open transaction sees its writes. */
 	assert_int_equal(sg_store_begin(fx->st), 0);
-	assert_int_equal(sg_store_del_group(fx->st, "sg-b"), 0);
+	g = make_group("sg-c", NULL, 3);
+	assert_int_equal(sg_store_put_group(fx->st, &g), 0);
+	free(g.description);
 	load(fx->st, &b);
-	assert_int_equal(b.ngroups, 1);
+	assert_int_equal(b.ngroups, 3);
 	sg_model_free(&b);
 	assert_int_equal(sg_store_rollback(fx->st), 0);
 	load(fx->st, &b);
@@ -576,35 +666,35 @@ static void test_tokens(void **state)
 	struct fx *fx = *state;
 	char *resp = NULL;
 
-	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t1", &resp),
+	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t1", 0, &resp),
 			 -ENOENT);
 	assert_int_equal(sg_store_begin(fx->st), 0);
-	assert_int_equal(sg_store_token_put(fx->st, 7, "AuthorizeSecurityGroup", "t1",
+	assert_int_equal(sg_store_token_put(fx->st, 7, "AuthorizeSecurityGroup", "t1", 0,
 					    "{\"RequestId\":\"first\"}"), 0);
 	/* The first answer stays. */
-	assert_int_equal(sg_store_token_put(fx->st, 7, "AuthorizeSecurityGroup", "t1",
+	assert_int_equal(sg_store_token_put(fx->st, 7, "AuthorizeSecurityGroup", "t1", 0,
 					    "{\"RequestId\":\"second\"}"), 0);
-	assert_int_equal(sg_store_token_put(fx->st, UINT64_MAX, "AuthorizeSecurityGroup", "t1",
+	assert_int_equal(sg_store_token_put(fx->st, UINT64_MAX, "AuthorizeSecurityGroup", "t1", 0,
 					    "big"), 0);
 	assert_int_equal(sg_store_commit(fx->st), 0);
 
-	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t1", &resp), 0);
+	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t1", 0, &resp), 0);
 	assert_string_equal(resp, "{\"RequestId\":\"first\"}");
 	free(resp);
-	assert_int_equal(sg_store_token_get(fx->st, UINT64_MAX, "AuthorizeSecurityGroup", "t1",
+	assert_int_equal(sg_store_token_get(fx->st, UINT64_MAX, "AuthorizeSecurityGroup", "t1", 0,
 					    &resp), 0);
 	assert_string_equal(resp, "big");
 	free(resp);
 	/* The key is (account, action, token): change any part and it misses. */
-	assert_int_equal(sg_store_token_get(fx->st, 8, "AuthorizeSecurityGroup", "t1", &resp),
+	assert_int_equal(sg_store_token_get(fx->st, 8, "AuthorizeSecurityGroup", "t1", 0, &resp),
 			 -ENOENT);
-	assert_int_equal(sg_store_token_get(fx->st, 7, "RevokeSecurityGroup", "t1", &resp),
+	assert_int_equal(sg_store_token_get(fx->st, 7, "RevokeSecurityGroup", "t1", 0, &resp),
 			 -ENOENT);
-	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t2", &resp),
+	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t2", 0, &resp),
 			 -ENOENT);
 
 	reopen(fx);
-	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t1", &resp), 0);
+	assert_int_equal(sg_store_token_get(fx->st, 7, "AuthorizeSecurityGroup", "t1", 0, &resp), 0);
 	assert_string_equal(resp, "{\"RequestId\":\"first\"}");
 	free(resp);
 }
@@ -713,6 +803,373 @@ static void test_open_on_a_file_fails(void **state)
 	assert_null(st);
 }
 
+/* Every loader refuses what it does not understand, names table and row,
+ * and leaves the model empty: nothing is skipped or defaulted. */
+static void test_bad_rows_refused(void **state)
+{
+	static const struct {
+		const char *sql, *needle;
+	} cases[] = {
+		/* rules: references */
+		{ "UPDATE rules SET group_id = 'sg-gone' WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: group \"sg-gone\" does not exist" },
+		{ "UPDATE rules SET prefix_list_id = 'pl-gone' WHERE id = 'sgr-a1'",
+		  "table rules, row sgr-a1: source prefix list \"pl-gone\" does not exist" },
+		{ "UPDATE rules SET port_list_id = 'prl-gone' WHERE id = 'sgr-a1'",
+		  "table rules, row sgr-a1: port list \"prl-gone\" does not exist" },
+		{ "UPDATE rules SET src_group_id = 'sg-gone' WHERE id = 'sgr-a2'",
+		  "table rules, row sgr-a2: source group \"sg-gone\" does not exist" },
+		/* rules: values out of range */
+		{ "UPDATE rules SET src_kind = 3 WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: column src_kind: 3 is outside 0..2" },
+		{ "UPDATE rules SET family = 5 WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: family 5 is not 4, 6 or 0" },
+		{ "UPDATE rules SET family = 0 WHERE id = 'sgr-a0'", "table rules, row sgr-a0: " },
+		{ "UPDATE rules SET policy = 2 WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: column policy: 2 is outside 0..1" },
+		{ "UPDATE rules SET policy = 'drop' WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: column policy holds TEXT, not INTEGER" },
+		{ "UPDATE rules SET priority = 0 WHERE id = 'sgr-b0'",
+		  "table rules, row sgr-b0: column priority: 0 is outside 1..100" },
+		{ "UPDATE rules SET priority = 257 WHERE id = 'sgr-b0'",
+		  "table rules, row sgr-b0: column priority: 257 is outside 1..100" },
+		{ "UPDATE rules SET proto = 256 WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: column proto: 256" },
+		{ "UPDATE rules SET proto_text = 'UDP' WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: protocol \"UDP\" does not match protocol number 6" },
+		{ "UPDATE rules SET seq = 0 WHERE id = 'sgr-a0'", "table rules, row sgr-a0: column seq" },
+		{ "UPDATE rules SET has_dst = 2 WHERE id = 'sgr-a1'", "table rules, row sgr-a1: column has_dst" },
+		{ "UPDATE rules SET dport_lo = 70000 WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: column dport_lo: 70000" },
+		{ "UPDATE rules SET dport_lo = 0 WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: destination ports: port range 0/65535" },
+		{ "UPDATE rules SET sport_lo = 3000 WHERE id = 'sgr-a1'",
+		  "table rules, row sgr-a1: source ports: port range 3000/2001" },
+		{ "UPDATE rules SET nic_type = 'dmz' WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: NicType \"dmz\"" },
+		/* rules: addresses */
+		{ "UPDATE rules SET src_text = '198.51.100.300/24' WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: source: address \"198.51.100.300/24\" does not parse" },
+		{ "UPDATE rules SET src_text = '0.0.0.0/0' WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: source: address \"0.0.0.0/0\" differs from the stored range" },
+		{ "UPDATE rules SET src_lo = x'00' WHERE id = 'sgr-a0'",
+		  "table rules, row sgr-a0: column src_lo: an address is 16 bytes, not 1" },
+		{ "UPDATE rules SET src_family = 6 WHERE id = 'sgr-a0'", "table rules, row sgr-a0: source" },
+		{ "UPDATE rules SET dst_text = '2001:db8::2/128' WHERE id = 'sgr-a1'",
+		  "table rules, row sgr-a1: destination: address" },
+		{ "UPDATE rules SET dst_family = 4 WHERE id = 'sgr-a2'", "table rules, row sgr-a2: destination" },
+		/* groups and lists */
+		{ "UPDATE groups SET type = 2 WHERE id = 'sg-a'", "table groups, row sg-a: column type" },
+		{ "UPDATE groups SET inner_policy = -1 WHERE id = 'sg-b'",
+		  "table groups, row sg-b: column inner_policy" },
+		{ "UPDATE prefix_lists SET family = 5", "table prefix_lists, row pl-1: family 5" },
+		{ "UPDATE prefix_lists SET max_entries = 0", "table prefix_lists, row pl-1: column max_entries" },
+		{ "UPDATE prefix_list_entries SET cidr = '2001:db8:9::/48' WHERE pos = 2",
+		  "table prefix_list_entries, row pl-1 pos 2: entry: address \"2001:db8:9::/48\" differs" },
+		{ "UPDATE prefix_list_entries SET family = 4 WHERE pos = 0",
+		  "table prefix_list_entries, row pl-1 pos 0: entry" },
+		{ "UPDATE port_list_entries SET lo = 0 WHERE pos = 0",
+		  "table port_list_entries, row prl-1 pos 0: entry: port range 0/443" },
+		{ "UPDATE port_list_entries SET text = '1/65535' WHERE pos = 1",
+		  "table port_list_entries, row prl-1 pos 1: entry \"1/65535\" differs" },
+		{ "UPDATE port_lists SET max_entries = -5", "table port_lists, row prl-1: column max_entries" },
+		/* NICs */
+		{ "UPDATE nic_groups SET group_id = 'sg-gone' WHERE position = 1",
+		  "table nic_groups, row eni-1 position 1: group \"sg-gone\" does not exist" },
+		{ "UPDATE nic_groups SET group_id = 'sg-b' WHERE position = 1",
+		  "table nic_groups, row eni-1 position 1: group \"sg-b\" is listed twice" },
+		{ "UPDATE nic_addresses SET text = '192.0.2.6' WHERE pos = 0",
+		  "table nic_addresses, row eni-1 pos 0: address: address \"192.0.2.6\" differs" },
+		{ "UPDATE nic_addresses SET family = 7 WHERE pos = 1",
+		  "table nic_addresses, row eni-1 pos 1: address: address family 7" },
+		/* orphan child rows, which the loaders would never read */
+		{ "INSERT INTO nic_groups VALUES('eni-gone', 0, 'sg-a')",
+		  "table nic_groups, row eni-gone position 0: nic_id \"eni-gone\" does not exist in table nics" },
+		{ "INSERT INTO nic_addresses SELECT 'eni-gone', pos, family, lo, hi, text FROM nic_addresses"
+		  " WHERE pos = 0", "table nic_addresses, row eni-gone pos 0" },
+		{ "INSERT INTO prefix_list_entries SELECT 'pl-gone', pos, family, lo, hi, cidr, description"
+		  " FROM prefix_list_entries WHERE pos = 0", "table prefix_list_entries, row pl-gone pos 0" },
+		{ "INSERT INTO port_list_entries SELECT 'prl-gone', pos, lo, hi, any, text, description"
+		  " FROM port_list_entries WHERE pos = 0", "table port_list_entries, row prl-gone pos 0" },
+		/* text columns */
+		{ "UPDATE groups SET name = x'4142' WHERE id = 'sg-b'",
+		  "table groups, row sg-b: column name holds BLOB, not TEXT" },
+		{ "UPDATE nics SET host_device = 'a-name-longer-than-ifnamsiz' WHERE id = 'eni-1'",
+		  "table nics, row eni-1: column host_device" },
+	};
+	struct fx *fx = *state;
+	struct sg_model a, m;
+	char err[2048];
+
+	build_model(&a);
+	sg_store_close(fx->st);
+	fx->st = NULL;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct load_call lc = { .m = &m };
+		char dir[128];
+
+		snprintf(dir, sizeof(dir), "%s/bad%zu", fx->dir, i);
+		assert_int_equal(sg_store_open(dir, &lc.st), 0);
+		put_model(lc.st, &a);
+		raw_exec(dir, cases[i].sql);
+		sg_model_init(&m);
+		if (capture_stderr(do_load, &lc, err, sizeof(err)) != -EIO)
+			fail_msg("case %zu (%s) loaded", i, cases[i].sql);
+		if (!strstr(err, cases[i].needle))
+			fail_msg("case %zu (%s): \"%s\" lacks \"%s\"", i, cases[i].sql, err, cases[i].needle);
+		/* never half a model */
+		assert_int_equal(m.ngroups + m.npls + m.nprls + m.nnics, 0);
+		assert_int_equal(m.next_seq, 1);
+		sg_store_close(lc.st);
+	}
+	sg_model_free(&a);
+}
+
+/* sg_store_reload: the running model stays when the database does not
+ * load, and is replaced when it does. */
+static void test_reload_keeps_model(void **state)
+{
+	struct fx *fx = *state;
+	struct sg_model a, m;
+
+	build_model(&a);
+	put_model(fx->st, &a);
+	load(fx->st, &m);
+	m.quota.rules_per_group = 7;
+	raw_exec(fx->dir, "UPDATE rules SET group_id = 'sg-gone' WHERE id = 'sgr-a0'");
+	assert_int_equal(sg_store_reload(fx->st, &m), -EIO);
+	eq_model(&a, &m);
+	assert_int_equal(m.next_seq, 21);
+	raw_exec(fx->dir, "UPDATE rules SET group_id = 'sg-a' WHERE id = 'sgr-a0';"
+		 " DELETE FROM rules WHERE id = 'sgr-b0'");
+	assert_int_equal(sg_store_reload(fx->st, &m), 0);
+	assert_int_equal(sg_group_find(&m, "sg-b")->nrules, 0);
+	assert_int_equal(sg_group_find(&m, "sg-a")->nrules, 3);
+	assert_int_equal(m.quota.rules_per_group, 7); /* the quota travels */
+	sg_model_free(&m);
+	sg_model_free(&a);
+}
+
+/* A state.db that exists is sgd's only when it has sgd's schema: an empty
+ * file or another program's database is refused, and left as it was. */
+static void test_foreign_database_refused(void **state)
+{
+	struct fx *fx = *state;
+	struct sg_store *st = NULL;
+	struct open_call oc = { .st = &st };
+	char dir[128], path[160], err[1024];
+	struct stat sb;
+	sqlite3 *db;
+	FILE *f;
+	int fd;
+
+	/* a zero-byte file */
+	snprintf(dir, sizeof(dir), "%s/empty", fx->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	oc.dir = dir;
+	assert_int_equal(capture_stderr(do_open, &oc, err, sizeof(err)), -EIO);
+	assert_null(st);
+	assert_non_null(strstr(err, "holds no sgd schema"));
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+
+	/* another program's SQLite database */
+	snprintf(dir, sizeof(dir), "%s/other", fx->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE notes(x); INSERT INTO notes VALUES(1)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(chmod(path, 0600), 0);
+	oc.dir = dir;
+	assert_int_equal(capture_stderr(do_open, &oc, err, sizeof(err)), -EIO);
+	assert_null(st);
+	assert_non_null(strstr(err, "holds no sgd schema"));
+	assert_int_equal(count_rows_at(dir, "SELECT count(*) FROM sqlite_master"), 1);
+	assert_int_equal(count_rows_at(dir, "SELECT count(*) FROM notes"), 1);
+	/* not even switched to WAL */
+	assert_int_equal(count_rows_at(dir, "SELECT journal_mode = 'delete' FROM pragma_journal_mode"), 1);
+
+	/* not a database at all */
+	snprintf(dir, sizeof(dir), "%s/garbage", fx->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 100; i++)
+		fputs("this is not a database ", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_true(sg_store_open(dir, &st) < 0);
+	assert_null(st);
+
+	/* missing: created (and a -wal left behind by a deleted database goes) */
+	snprintf(dir, sizeof(dir), "%s/fresh", fx->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("stale", f);
+	fclose(f);
+	assert_int_equal(sg_store_open(dir, &st), 0);
+	assert_true(stat(path, &sb) < 0 || sb.st_size != 5);
+	sg_store_close(st);
+	st = NULL;
+	snprintf(path, sizeof(path), "%s/state.db.new", dir);
+	assert_true(access(path, F_OK) < 0);
+}
+
+/* state.db, -wal and -shm are 0600 whatever the umask and the directory's
+ * mode; an existing wider state.db is narrowed; another owner's or a
+ * symlink is refused. */
+static void test_file_modes(void **state)
+{
+	struct fx *fx = *state;
+	struct sg_store *st = NULL;
+	struct sg_group g;
+	char dir[128], path[160], real[160];
+	mode_t old;
+
+	sg_store_close(fx->st);
+	fx->st = NULL;
+	snprintf(dir, sizeof(dir), "%s/open", fx->dir);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	old = umask(0);
+	assert_int_equal(sg_store_open(dir, &st), 0);
+	g = make_group("sg-m", NULL, 1);
+	assert_int_equal(sg_store_begin(st), 0);
+	assert_int_equal(sg_store_put_group(st, &g), 0);
+	assert_int_equal(sg_store_commit(st), 0);
+	free(g.description);
+	/* while open, in WAL mode, all three exist */
+	mode_is(dir, "state.db", 0600);
+	mode_is(dir, "state.db-wal", 0600);
+	mode_is(dir, "state.db-shm", 0600);
+	sg_store_close(st);
+	st = NULL;
+
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(sg_store_open(dir, &st), 0);
+	umask(old);
+	mode_is(dir, "state.db", 0600);
+	mode_is(dir, "state.db-wal", 0600);
+	mode_is(dir, "state.db-shm", 0600);
+	sg_store_close(st);
+	st = NULL;
+
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(sg_store_open(dir, &st), -EPERM);
+		assert_null(st);
+		assert_int_equal(chown(path, 0, 0), 0);
+	}
+	snprintf(real, sizeof(real), "%s/real.db", dir);
+	assert_int_equal(rename(path, real), 0);
+	assert_int_equal(symlink("real.db", path), 0);
+	assert_int_equal(sg_store_open(dir, &st), -ELOOP);
+	assert_null(st);
+}
+
+/* Answers expire: the stored timestamp is moved into the past rather than
+ * waiting. */
+static void test_token_expiry(void **state)
+{
+	struct fx *fx = *state;
+	char *resp = NULL;
+
+	assert_int_equal(sg_store_begin(fx->st), 0);
+	assert_int_equal(sg_store_token_put(fx->st, 7, "CreateSecurityGroup", "t", 5, "first"), 0);
+	assert_int_equal(sg_store_commit(fx->st), 0);
+	assert_int_equal(sg_store_token_get(fx->st, 7, "CreateSecurityGroup", "t", 5, &resp), 0);
+	assert_string_equal(resp, "first");
+	free(resp);
+
+	/* ten seconds later */
+	raw_exec(fx->dir, "UPDATE tokens SET created = created - 10");
+	assert_int_equal(sg_store_token_get(fx->st, 7, "CreateSecurityGroup", "t", 5, &resp), -ENOENT);
+	assert_null(resp);
+	assert_int_equal(sg_store_token_get(fx->st, 7, "CreateSecurityGroup", "t", 60, &resp), 0);
+	free(resp);
+	assert_int_equal(sg_store_token_get(fx->st, 7, "CreateSecurityGroup", "t", 0, &resp), 0);
+	free(resp);
+
+	/* the call ran anew: its answer replaces the expired one ... */
+	assert_int_equal(sg_store_begin(fx->st), 0);
+	assert_int_equal(sg_store_token_put(fx->st, 7, "CreateSecurityGroup", "t", 5, "second"), 0);
+	assert_int_equal(sg_store_commit(fx->st), 0);
+	assert_int_equal(sg_store_token_get(fx->st, 7, "CreateSecurityGroup", "t", 5, &resp), 0);
+	assert_string_equal(resp, "second");
+	free(resp);
+	/* ... and stays while it lives */
+	assert_int_equal(sg_store_begin(fx->st), 0);
+	assert_int_equal(sg_store_token_put(fx->st, 7, "CreateSecurityGroup", "t", 5, "third"), 0);
+	assert_int_equal(sg_store_commit(fx->st), 0);
+	assert_int_equal(sg_store_token_get(fx->st, 7, "CreateSecurityGroup", "t", 5, &resp), 0);
+	assert_string_equal(resp, "second");
+	free(resp);
+
+	/* 250 expired answers: each put deletes at most SG_STORE_TOKEN_PURGE */
+	raw_exec(fx->dir, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)"
+		 " INSERT INTO tokens SELECT 9, 'A', 'old' || i, '{}', 1000 + i FROM n");
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM tokens WHERE account = 9"), 250);
+	for (int i = 0; i < 3; i++) {
+		char tok[16];
+
+		snprintf(tok, sizeof(tok), "new%d", i);
+		assert_int_equal(sg_store_begin(fx->st), 0);
+		assert_int_equal(sg_store_token_put(fx->st, 8, "A", tok, 5, "{}"), 0);
+		assert_int_equal(sg_store_commit(fx->st), 0);
+		assert_int_equal(count_rows(fx, "SELECT count(*) FROM tokens WHERE account = 9"),
+				 250 - SG_STORE_TOKEN_PURGE * (i + 1) > 0 ?
+				 250 - SG_STORE_TOKEN_PURGE * (i + 1) : 0);
+	}
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM tokens WHERE account = 8"), 3);
+	/* ttl 0 keeps everything for ever: no purge */
+	raw_exec(fx->dir, "INSERT INTO tokens VALUES(9, 'A', 'ancient', '{}', 1)");
+	assert_int_equal(sg_store_begin(fx->st), 0);
+	assert_int_equal(sg_store_token_put(fx->st, 8, "A", "forever", 0, "{}"), 0);
+	assert_int_equal(sg_store_commit(fx->st), 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM tokens WHERE account = 9"), 1);
+}
+
+/* Through the actions: a retry within the TTL replays, a retry after it
+ * runs the call anew (a second group), and that answer replays from then. */
+static void test_token_expiry_actions(void **state)
+{
+	struct afx *f = afx_new(true);
+	char first[SG_ID_LEN], second[SG_ID_LEN];
+	json_t *b;
+
+	(void)state;
+	f->env.token_ttl_s = 5;
+	b = afx_ok(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-1", "SecurityGroupName", "token-test",
+		   "ClientToken", "tok-1", (char *)NULL);
+	snprintf(first, sizeof(first), "%s", afx_s(b, "SecurityGroupId"));
+	b = afx_ok(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-1", "SecurityGroupName", "token-test",
+		   "ClientToken", "tok-1", (char *)NULL);
+	assert_string_equal(afx_s(b, "SecurityGroupId"), first);
+	assert_int_equal(f->m.ngroups, 1);
+
+	raw_exec(f->dir, "UPDATE tokens SET created = created - 10");
+	b = afx_ok(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-1", "SecurityGroupName", "token-test",
+		   "ClientToken", "tok-1", (char *)NULL);
+	snprintf(second, sizeof(second), "%s", afx_s(b, "SecurityGroupId"));
+	assert_string_not_equal(second, first);
+	assert_int_equal(f->m.ngroups, 2);
+	b = afx_ok(f, &f->alice, "CreateSecurityGroup", "VpcId", "vpc-1", "SecurityGroupName", "token-test",
+		   "ClientToken", "tok-1", (char *)NULL);
+	assert_string_equal(afx_s(b, "SecurityGroupId"), second);
+	assert_int_equal(f->m.ngroups, 2);
+	afx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -728,6 +1185,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_survives_sigkill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_on_a_file_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_rows_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_expiry, setup, teardown),
+		cmocka_unit_test(test_token_expiry_actions),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
