@@ -17,7 +17,7 @@
 #define SG_API_VERSION      "2014-05-26"
 #define SG_CLOCK_SKEW_S     900   /* Alibaba: 15 minutes either way */
 #define SG_NONCE_WINDOW_S   900
-#define SG_NONCE_CAP        100000
+#define SG_NONCE_PER_KEY    20000 /* live nonces one AccessKey may have */
 #define SG_MAX_PARAMS       4096  /* 100 permissions x ~15 fields fit easily */
 #define SG_DEFAULT_HOST_ID  "ecs.aliyuncs.com"
 
@@ -84,11 +84,15 @@ int sg_api_req_parse(const struct sg_http_req *rq, struct sg_api_req *q, struct 
 
 /* ---- replay protection (nonce.c) ---- */
 struct sg_nonce_cache;
-struct sg_nonce_cache *sg_nonce_new(size_t cap, unsigned window_s);
+/* per_key: live nonces one AccessKey may have.  journal: file that keeps
+ * them across restarts (read back now), NULL for memory only. */
+struct sg_nonce_cache *sg_nonce_new(size_t per_key, unsigned window_s, const char *journal, time_t now);
 void sg_nonce_free(struct sg_nonce_cache *c);
-/* 0: first sighting, remembered.  -EEXIST: seen within the window.
- * -ENOSPC: the cache is full of live nonces.  -ENOMEM. */
-int sg_nonce_check(struct sg_nonce_cache *c, const char *key_id, const char *nonce, time_t now);
+/* 0: first sighting, remembered until max(signed_at, now) + window, where
+ * signed_at is the request's timestamp.  -EEXIST: seen and still live.
+ * -ENOSPC: this AccessKey's budget of live nonces is full.  -ENOMEM. */
+int sg_nonce_check(struct sg_nonce_cache *c, const char *key_id, const char *nonce, time_t signed_at,
+		   time_t now);
 
 /* ---- signatures (auth_v1.c, auth_v3.c, auth_common in auth_v1.c) ---- */
 struct sg_auth {
@@ -102,8 +106,9 @@ int sg_parse_iso8601(const char *s, time_t *out);
 /* Key lookup, timestamp window, nonce: shared by V1 and V3. */
 const struct sg_cred *sg_auth_find_key(const struct sg_auth *a, const char *key_id,
 				       struct sg_reply *r);
-int sg_auth_check_time(const struct sg_auth *a, const char *ts, struct sg_reply *r);
-int sg_auth_check_nonce(const struct sg_auth *a, const char *key_id, const char *nonce,
+/* On success *signed_at is the parsed timestamp, for the nonce check. */
+int sg_auth_check_time(const struct sg_auth *a, const char *ts, time_t *signed_at, struct sg_reply *r);
+int sg_auth_check_nonce(const struct sg_auth *a, const char *key_id, const char *nonce, time_t signed_at,
 			struct sg_reply *r);
 
 /* V1: the string-to-sign and signature, exposed for tests. */

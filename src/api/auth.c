@@ -82,7 +82,7 @@ const struct sg_cred *sg_auth_find_key(const struct sg_auth *a, const char *key_
 	return NULL;
 }
 
-int sg_auth_check_time(const struct sg_auth *a, const char *ts, struct sg_reply *r)
+int sg_auth_check_time(const struct sg_auth *a, const char *ts, time_t *signed_at, struct sg_reply *r)
 {
 	time_t t;
 
@@ -94,11 +94,12 @@ int sg_auth_check_time(const struct sg_auth *a, const char *ts, struct sg_reply 
 	if (t > a->now + SG_CLOCK_SKEW_S || t < a->now - SG_CLOCK_SKEW_S)
 		return sg_fail(r, 400, "InvalidTimeStamp.Expired",
 			       "Specified time stamp or date value is expired: it must be within 15 minutes of the server's clock.");
+	*signed_at = t;
 	return 0;
 }
 
 int sg_auth_check_nonce(const struct sg_auth *a, const char *key_id, const char *nonce,
-			struct sg_reply *r)
+			time_t signed_at, struct sg_reply *r)
 {
 	if (!nonce || !*nonce)
 		return sg_fail(r, 400, "MissingSignatureNonce",
@@ -106,13 +107,13 @@ int sg_auth_check_nonce(const struct sg_auth *a, const char *key_id, const char 
 	if (strlen(nonce) > 256)
 		return sg_fail(r, 400, "InvalidSignatureNonce.Malformed",
 			       "Specified signature nonce is longer than 256 characters.");
-	int rc = sg_nonce_check(a->nonces, key_id, nonce, a->now);
+	int rc = sg_nonce_check(a->nonces, key_id, nonce, signed_at, a->now);
 	if (rc == -EEXIST)
 		return sg_fail(r, 400, "SignatureNonceUsed",
 			       "Specified signature nonce was used already.");
 	if (rc == -ENOSPC)
 		return sg_fail(r, 400, "Throttling",
-			       "Request was denied due to request throttling: too many signed requests within 15 minutes.");
+			       "Request was denied due to request throttling: too many signed requests with this AccessKey within 15 minutes.");
 	if (rc)
 		return sg_fail(r, 500, "InternalError", "Out of memory while checking the nonce.");
 	return 0;

@@ -76,7 +76,8 @@ int sg_auth_v1(const struct sg_auth *a, const char *method, const struct sg_para
 	if (sv && strcmp(sv, "1.0") != 0)
 		return sg_fail(r, 400, "InvalidSignatureVersion",
 			       "Specified signature version is not valid: use 1.0.");
-	if (sg_auth_check_time(a, sg_param(all, "Timestamp"), r))
+	time_t signed_at;
+	if (sg_auth_check_time(a, sg_param(all, "Timestamp"), &signed_at, r))
 		return -1;
 	char *sts = sg_v1_string_to_sign(method, all);
 	if (!sts)
@@ -92,7 +93,7 @@ int sg_auth_v1(const struct sg_auth *a, const char *method, const struct sg_para
 			sts);
 		goto out;
 	}
-	if (sg_auth_check_nonce(a, cred->key_id, sg_param(all, "SignatureNonce"), r))
+	if (sg_auth_check_nonce(a, cred->key_id, sg_param(all, "SignatureNonce"), signed_at, r))
 		goto out;
 	c->account = cred->account;
 	c->admin = false;

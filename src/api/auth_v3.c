@@ -257,7 +257,8 @@ int sg_auth_v3(const struct sg_auth *a, const struct sg_http_req *rq,
 		return -1;
 	if (check_signed(rq, au.signed_headers, r))
 		return -1;
-	if (sg_auth_check_time(a, sg_hdr_get(rq, "x-acs-date"), r))
+	time_t signed_at;
+	if (sg_auth_check_time(a, sg_hdr_get(rq, "x-acs-date"), &signed_at, r))
 		return -1;
 	if (check_body_hash(rq, body_hash, r))
 		return -1;
@@ -271,7 +272,7 @@ int sg_auth_v3(const struct sg_auth *a, const struct sg_http_req *rq,
 	if (strlen(au.sig) != 64 || CRYPTO_memcmp(au.sig, mine, 64) != 0)
 		return sg_fail(r, 400, "SignatureDoesNotMatch",
 			       "Specified signature is not matched with our calculation.");
-	if (sg_auth_check_nonce(a, cred->key_id, sg_hdr_get(rq, "x-acs-signature-nonce"), r))
+	if (sg_auth_check_nonce(a, cred->key_id, sg_hdr_get(rq, "x-acs-signature-nonce"), signed_at, r))
 		return -1;
 	c->account = cred->account;
 	c->admin = false;

@@ -798,7 +798,12 @@ int sg_api_start_with(const struct sg_api_config *cfg, struct sg_env *env, pthre
 		.admin_account = cfg->admin_account, .run = ops->run, .known = ops->known,
 		.read = ops->read, .read_only = ops->read_only,
 	};
-	a->ctx.nonces = sg_nonce_new(SG_NONCE_CAP, SG_NONCE_WINDOW_S);
+	/* Nonces outlive a restart: a captured request must not replay after one. */
+	char journal[4096];
+	if (cfg->state_dir)
+		snprintf(journal, sizeof(journal), "%s/nonces", cfg->state_dir);
+	a->ctx.nonces = sg_nonce_new(SG_NONCE_PER_KEY, SG_NONCE_WINDOW_S,
+				     cfg->state_dir ? journal : NULL, time(NULL));
 	a->max_body = cfg->max_body ? cfg->max_body : DEFAULT_BODY;
 	a->deadline_ms = (int64_t)timeout * 1000;
 	a->socket_path = strdup(cfg->socket_path);

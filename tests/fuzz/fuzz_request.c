@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 65536)
 		return 0;
 	if (!nonces)
-		nonces = sg_nonce_new(64, SG_NONCE_WINDOW_S);
+		nonces = sg_nonce_new(64, SG_NONCE_WINDOW_S, NULL, 0);
 	uint8_t flags = data[0];
 	char *buf = malloc(size);
 	memcpy(buf, data + 1, size - 1);

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 16384)
 		return 0;
 	if (!nonces)
-		nonces = sg_nonce_new(32, SG_NONCE_WINDOW_S);
+		nonces = sg_nonce_new(32, SG_NONCE_WINDOW_S, NULL, 0);
 	char *buf = malloc(size + 1);
 	memcpy(buf, data, size);
 	buf[size] = '\0';

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <openssl/evp.h>
@@ -30,7 +32,7 @@ static int setup(void **state)
 	strcpy(cred_v[0].secret, "s3cr3t");
 	cred_v[0].account.id = 1234567890;
 	strcpy(cred_v[0].account.name, "ops@example.com");
-	struct sg_nonce_cache *n = sg_nonce_new(1000, SG_NONCE_WINDOW_S);
+	struct sg_nonce_cache *n = sg_nonce_new(1000, SG_NONCE_WINDOW_S, NULL, 0);
 	*state = n;
 	return n ? 0 : -1;
 }
@@ -407,32 +409,78 @@ static void test_v3_refusals(void **state)
 
 static void test_nonce_window_and_cap(void **state)
 {
-	struct sg_nonce_cache *c = sg_nonce_new(3, 900);
+	struct sg_nonce_cache *c = sg_nonce_new(2, 900, NULL, 0);
 
-	assert_int_equal(sg_nonce_check(c, "k", "a", 1000), 0);
-	assert_int_equal(sg_nonce_check(c, "k", "a", 1001), -EEXIST);
-	assert_int_equal(sg_nonce_check(c, "other", "a", 1001), 0); /* per key */
-	assert_int_equal(sg_nonce_check(c, "k", "b", 1002), 0);
-	/* Full of live nonces: refuse rather than forget one. */
-	assert_int_equal(sg_nonce_check(c, "k", "c", 1003), -ENOSPC);
-	assert_int_equal(sg_nonce_check(c, "k", "a", 1899), -EEXIST);
-	/* 900 s after "a" arrived it is evicted, and room appears. */
-	assert_int_equal(sg_nonce_check(c, "k", "c", 1900), 0);
-	assert_int_equal(sg_nonce_check(c, "k", "a", 1902), 0);
+	assert_int_equal(sg_nonce_check(c, "k", "a", 1000, 1000), 0);
+	assert_int_equal(sg_nonce_check(c, "k", "a", 1000, 1001), -EEXIST);
+	assert_int_equal(sg_nonce_check(c, "other", "a", 1001, 1001), 0); /* per key */
+	assert_int_equal(sg_nonce_check(c, "k", "b", 1002, 1002), 0);
+	/* k's budget is full of live nonces: refuse rather than forget one ... */
+	assert_int_equal(sg_nonce_check(c, "k", "c", 1003, 1003), -ENOSPC);
+	/* ... and only k is throttled. */
+	assert_int_equal(sg_nonce_check(c, "other", "b", 1003, 1003), 0);
+	assert_int_equal(sg_nonce_check(c, "k", "a", 1000, 1899), -EEXIST);
+	/* 900 s after "a" was signed it is evicted, and room appears. */
+	assert_int_equal(sg_nonce_check(c, "k", "c", 1900, 1900), 0);
+	assert_int_equal(sg_nonce_check(c, "k", "a", 1902, 1902), 0); /* b expired at 1902 */
 	/* Time going backwards does not resurrect or evict early. */
-	assert_int_equal(sg_nonce_check(c, "k", "c", 10), -EEXIST);
+	assert_int_equal(sg_nonce_check(c, "k", "c", 10, 10), -EEXIST);
 	sg_nonce_free(c);
 
 	/* Many distinct nonces, then all expire. */
-	c = sg_nonce_new(1000, 900);
+	c = sg_nonce_new(1000, 900, NULL, 0);
 	char n[32];
 	for (int i = 0; i < 1000; i++) {
 		snprintf(n, sizeof(n), "n%d", i);
-		assert_int_equal(sg_nonce_check(c, "k", n, 5000 + i / 100), 0);
+		assert_int_equal(sg_nonce_check(c, "k", n, 5000 + i / 100, 5000 + i / 100), 0);
 	}
-	assert_int_equal(sg_nonce_check(c, "k", "n999", 5010), -EEXIST);
-	assert_int_equal(sg_nonce_check(c, "k", "n0", 6000), 0);
+	assert_int_equal(sg_nonce_check(c, "k", "n999", 5009, 5010), -EEXIST);
+	assert_int_equal(sg_nonce_check(c, "k", "n0", 6000, 6000), 0);
 	sg_nonce_free(c);
+}
+
+/* A request signed 15 minutes ahead stays replayable until its timestamp
+ * leaves the window: its nonce is kept that long, not 15 minutes from
+ * arrival. */
+static void test_nonce_future_timestamp(void **state)
+{
+	struct sg_nonce_cache *c = sg_nonce_new(10, 900, NULL, 0);
+	assert_int_equal(sg_nonce_check(c, "k", "f", 1900, 1000), 0);
+	assert_int_equal(sg_nonce_check(c, "k", "f", 1900, 1905), -EEXIST); /* 905 s later */
+	assert_int_equal(sg_nonce_check(c, "k", "f", 1900, 2799), -EEXIST);
+	assert_int_equal(sg_nonce_check(c, "k", "f", 1900, 2800), 0);       /* time check refuses it anyway */
+	sg_nonce_free(c);
+}
+
+/* The journal keeps live nonces across a restart, drops expired ones, and a
+ * torn last line (killed mid-write) loses nothing before it. */
+static void test_nonce_journal(void **state)
+{
+	char dir[] = "/tmp/sgd-test-nonce.XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/nonces", dir);
+	struct sg_nonce_cache *c = sg_nonce_new(10, 900, path, 100);
+	assert_non_null(c);
+	assert_int_equal(sg_nonce_check(c, "LTAIkey", "short", 100, 100), 0);      /* until 1000 */
+	assert_int_equal(sg_nonce_check(c, "LTAIkey", "n\n with space", 1000, 1000), 0); /* 1900 */
+	assert_int_equal(sg_nonce_check(c, "LTAIother", "x", 1500, 1000), 0);      /* 2400 */
+	sg_nonce_free(c);
+	FILE *f = fopen(path, "a");
+	fputs("2400 4c54", f); /* torn */
+	fclose(f);
+
+	c = sg_nonce_new(10, 900, path, 1500); /* "short" has expired by now */
+	assert_non_null(c);
+	assert_int_equal(sg_nonce_check(c, "LTAIkey", "n\n with space", 1000, 1500), -EEXIST);
+	assert_int_equal(sg_nonce_check(c, "LTAIother", "x", 1500, 1500), -EEXIST);
+	assert_int_equal(sg_nonce_check(c, "LTAIkey", "short", 1500, 1500), 0);
+	sg_nonce_free(c);
+	/* The rewritten journal is private. */
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	unlink(path);
+	rmdir(dir);
 }
 
 int main(void)
@@ -446,6 +494,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_v3_verify_ok_and_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v3_refusals, setup, teardown),
 		cmocka_unit_test(test_nonce_window_and_cap),
+		cmocka_unit_test(test_nonce_future_timestamp),
+		cmocka_unit_test(test_nonce_journal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
