@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define SG_ID_LEN 40      /* "sg-" + 20 chars, with room for foreign ids */
-#define SG_NAME_LEN 129   /* names: up to 128 characters */
+#define SG_NAME_LEN 513   /* names: up to 128 characters, 4 UTF-8 bytes each */
 #define SG_TEXT_LEN 80    /* CIDR / range text as the user gave it */
 #define SG_IFNAME_LEN 16  /* IFNAMSIZ */
 #define SG_TIME_LEN 24    /* "2026-11-29T14:17:58Z" */
@@ -271,6 +271,13 @@ const char *sg_addr_class_name(enum sg_addr_class k);
 /* "22/22", "1/200", "-1/-1".  0 on success, -EINVAL on bad form. */
 int sg_port_parse(const char *text, struct sg_port_range *out);
 void sg_port_format(const struct sg_port_range *p, char *buf, size_t len);
+
+/* ---- text (utf8.c) ---- */
+bool sg_utf8_valid(const char *s);   /* well-formed UTF-8 (RFC 3629) */
+size_t sg_utf8_chars(const char *s); /* characters, not bytes */
+/* In place: a sequence cut off at the end is dropped, every other invalid
+ * byte becomes '?'.  The result is valid UTF-8. */
+void sg_utf8_repair(char *s);
 
 /* Random ids like the cloud's: prefix + 20 [a-z0-9] characters. */
 void sg_id_new(const char *prefix, char *buf, size_t len);

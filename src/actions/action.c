@@ -110,6 +110,8 @@ int sg_fail(struct sg_reply *r, int status, const char *code, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(r->message, sizeof(r->message), fmt, ap);
 	va_end(ap);
+	/* Messages may echo input, and may have been cut: keep them UTF-8. */
+	sg_utf8_repair(r->message);
 	r->status = status;
 	r->code = code;
 	if (r->body) {

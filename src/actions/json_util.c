@@ -2,6 +2,7 @@
  * for the resource action files. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,13 +80,10 @@ out:
 	return rc;
 }
 
-/* Characters, not bytes: UTF-8 continuation bytes do not count. */
+/* Characters, not bytes; text that is not UTF-8 is never stored. */
 static size_t utf8_len(const char *s)
 {
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+	return sg_utf8_valid(s) ? sg_utf8_chars(s) : SIZE_MAX;
 }
 
 static bool starts_http(const char *s)
@@ -111,6 +109,8 @@ bool sgu_desc_ok(const char *s, size_t min, size_t max)
 {
 	if (!*s)
 		return true;
+	if (!sg_utf8_valid(s))
+		return false;
 	size_t len = utf8_len(s);
 	return len >= min && len <= max && !starts_http(s);
 }
