@@ -115,7 +115,8 @@ ossl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAc
 	-days 2 -extfile "$tmp/server.ext" -out "$tmp/server.pem"
 chmod 0600 "$tmp/server.key"
 mkdir -p "$tmp/state"
-# The NICs the SDKs bind (HostDevice) are sgd0 and sgd1: names host_devices must allow.
+# The devices the administrator binds the SDKs' NICs to are sgd0 and sgd1:
+# names host_devices must allow.
 echo 'host_devices = sgd0 sgd1' >"$tmp/sgd.conf"
 ip netns exec "$ns_sgd" "$sgd_bin" --config "$tmp/sgd.conf" --state-dir "$tmp/state" \
 	--socket "$tmp/sgd.sock" --mode host --credentials "$tmp/credentials" --listen "127.0.0.1:$port" \
@@ -143,6 +144,7 @@ done
 # ---- the test, inside the sgd namespace (it reaches sgd on 127.0.0.1) ----
 # In the background and waited for, so that INT/TERM run the cleanup at once.
 export SGD_SDK_PORT=$port SGD_SDK_NS_CLI=$ns_cli SGD_SDK_NS_SGD=$ns_sgd
+export SGD_SDK_SGCTL=$build/sgctl SGD_SDK_SOCK=$tmp/sgd.sock
 export NODE_EXTRA_CA_CERTS=$tmp/ca.pem
 ip netns exec "$ns_sgd" node "$here/test.js" &
 test_pid=$!

@@ -23,6 +23,8 @@ const RPCClient = require('@alicloud/pop-core');
 
 const PORT = Number(process.env.SGD_SDK_PORT || 8780);
 const NS_CLI = process.env.SGD_SDK_NS_CLI;
+const SGCTL = process.env.SGD_SDK_SGCTL;   // the local administrator's client ...
+const SOCK = process.env.SGD_SDK_SOCK;     // ... on sgd's Unix socket
 const REGION = 'cn-hangzhou';
 const ACCOUNT_A = { id: 'LTAItest0001', secret: 'secret1', accountId: '1000000001' };
 const ACCOUNT_B = { id: 'LTAItest0002', secret: 'secret2', accountId: '1000000002' };
@@ -470,11 +472,17 @@ async function scenario(S, B, bad, unknown, net) {
 
 	await must(`${S.label}: topology passes traffic while ${dev} is not managed`, () => allowTcp(a, nic, 22));
 
-	const eni = await must(`${S.label}: CreateNetworkInterface HostDevice=${dev} in the target group`, async () => {
+	// Binding a NIC to a host device is the operator's job: a tenant's
+	// HostDevice is refused over the signed API ...
+	await check(`${S.label}: CreateNetworkInterface HostDevice=${dev} from a tenant is refused`, () =>
+		fails(S, 'CreateNetworkInterface', {
+			RegionId: REGION, VSwitchId: 'vsw-sdktest000000000001', SecurityGroupId: g1,
+			PrimaryIpAddress: nic, HostDevice: dev,
+		}, 'Forbidden.HostDevice', 403));
+	const eni = await must(`${S.label}: CreateNetworkInterface in the target group`, async () => {
 		const r = await ok(S, 'CreateNetworkInterface', {
 			RegionId: REGION, VSwitchId: 'vsw-sdktest000000000001', SecurityGroupId: g1,
 			PrimaryIpAddress: nic, Ipv6Address: [nic6], NetworkInterfaceName: `${tag}-nic`,
-			HostDevice: dev,
 		});
 		assert(/^eni-/.test(r.body.NetworkInterfaceId), JSON.stringify(r.body));
 		nicFields(r.json, { id: r.json.NetworkInterfaceId, name: `${tag}-nic`, ip: nic, ip6: nic6, groups: [g1] },
@@ -489,6 +497,12 @@ async function scenario(S, B, bad, unknown, net) {
 			assert.strictEqual(t.ipv6Sets.ipv6Set[0].ipv6Address, nic6, 'typed ipv6Sets');
 		}
 		return r.body.NetworkInterfaceId;
+	});
+	// ... and the local administrator binds it on the Unix socket.
+	await must(`${S.label}: the administrator binds ${eni} to ${dev} (sgctl on the socket)`, () => {
+		const r = spawnSync(SGCTL, ['--socket', SOCK, 'modify-network-interface-attribute',
+			`NetworkInterfaceId=${eni}`, `HostDevice=${dev}`], { encoding: 'utf8', timeout: 60000 });
+		assert.strictEqual(r.status, 0, `sgctl: ${r.status} ${(r.stderr || '').trim()}`);
 	});
 	const eniRemote = await must(`${S.label}: CreateNetworkInterface (remote member ${b} of the source group)`, async () => {
 		const r = await ok(S, 'CreateNetworkInterface', {
@@ -1110,6 +1124,7 @@ function tlsInfo() {
 
 async function main() {
 	assert(NS_CLI, 'SGD_SDK_NS_CLI is not set: run this through tests/sdk/run.sh');
+	assert(SGCTL && SOCK, 'SGD_SDK_SGCTL/SGD_SDK_SOCK are not set: run this through tests/sdk/run.sh');
 	await check('sgd serves HTTPS (TLS 1.2+) with a certificate the SDKs trust', async () => {
 		const t = await tlsInfo();
 		assert(t.authorized, `certificate not trusted: ${t.error}`);
