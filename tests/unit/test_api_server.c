@@ -340,10 +340,11 @@ static void test_body_too_large(void **state)
 	close(fd);
 }
 
+/* Answered while stalled clients stay connected (exchange()'s 5 s bound
+ * only catches a hang; nothing is timed). */
 static void test_slow_client_does_not_block(void **state)
 {
 	char resp[4096];
-	struct timespec t0, t1;
 
 	/* Several clients that send half a request and stall. */
 	int slow[6];
@@ -352,12 +353,9 @@ static void test_slow_client_does_not_block(void **state)
 		assert_true(slow[i] >= 0);
 		assert_int_equal(write(slow[i], "GET /?Action=Desc", 17), 17);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int s = http(0, "GET /?Action=DescribeSecurityGroups HTTP/1.1\r\nHost: x\r\n"
 		     "Connection: close\r\n\r\n", resp, sizeof(resp));
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_int_equal(s, 200);
-	assert_true(t1.tv_sec - t0.tv_sec < 2);
 	for (int i = 0; i < 6; i++)
 		close(slow[i]);
 }
