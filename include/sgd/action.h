@@ -76,6 +76,9 @@ struct sg_env {
 	 * (config host_devices).  NULL: any name passes the pattern check. */
 	const char *host_devices;
 	unsigned token_ttl_s;               /* ClientToken answers kept this long; 0 = for ever */
+	/* Set when the model could not be reloaded after a rollback: every
+	 * change is refused (503) until a SIGHUP reload clears it. */
+	bool broken;
 };
 
 /* Run one action.  Always fills r; returns 0 on success, -1 on error reply.

@@ -204,22 +204,31 @@ struct sg_group *sg_need_group_param(struct sg_env *env, const struct sg_params 
 
 int sg_tx_begin(struct sg_env *env, struct sg_reply *r)
 {
+	if (env->broken)
+		return sg_fail(r, 503, "ServiceUnavailable",
+			       "The request has failed due to a temporary failure of the server: sgd could not "
+			       "reload its state after a failed change; an operator must fix state.db and send SIGHUP.");
 	if (env->store && sg_store_begin(env->store))
 		return sg_fail(r, 500, "InternalError",
 			       "The request processing has failed due to some unknown error (store).");
 	return 0;
 }
 
-/* The store is the truth: after a rollback, rebuild the model from it. */
-static void reload_model(struct sg_env *env)
+/* The store is the truth: after a rollback, rebuild the model from it.
+ * When that fails the model still holds the aborted change: sgd refuses
+ * every change from then on (the kernel and the read snapshot keep the
+ * last committed state) until a SIGHUP reload succeeds.  false then. */
+static bool reload_model(struct sg_env *env)
 {
 	if (!env->store)
-		return;
-	struct sg_quota q = env->model->quota;
-	sg_model_free(env->model);
-	env->model->quota = q;
-	if (sg_store_load(env->store, env->model))
-		fprintf(stderr, "sgd: reloading the model after a rollback failed\n");
+		return true;
+	int rc = sg_store_reload(env->store, env->model);
+	if (rc) {
+		env->broken = true;
+		fprintf(stderr, "sgd: reloading the model after a rollback failed (%s): refusing changes "
+			"until a SIGHUP reload succeeds\n", strerror(-rc));
+	}
+	return rc == 0;
 }
 
 void sg_tx_abort(struct sg_env *env)
@@ -252,9 +261,10 @@ int sg_tx_commit(struct sg_env *env, struct sg_reply *r)
 		}
 	}
 	if (env->store && sg_store_commit(env->store)) {
-		/* The kernel already follows the new model: bring it back. */
+		/* The kernel already follows the new model: bring it back
+		 * (not to a model that failed to reload: a SIGHUP will). */
 		sg_tx_abort(env);
-		if (env->sync)
+		if (env->sync && !env->broken)
 			env->sync(env->sync_ctx, env->model, NULL, 0);
 		return sg_fail(r, 500, "InternalError",
 			       "The request processing has failed due to some unknown error (store commit).");

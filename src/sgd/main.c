@@ -184,6 +184,7 @@ static void on_reload(struct sgd *d)
 		fprintf(stderr, "sgd: SIGHUP: %s/state.db does not load (%s): keeping the running"
 			" model and table inet sgd as they are\n", d->cfg.state_dir, strerror(-rc));
 	} else {
+		d->env.broken = false; /* the model is the database's again */
 		apply_all(d, "SIGHUP");
 		if (sg_snapshots_publish(&d->snaps, &d->model))
 			fprintf(stderr, "sgd: SIGHUP: out of memory publishing the read snapshot\n");
