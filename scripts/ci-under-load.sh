@@ -10,7 +10,8 @@ REPO=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
 WORK=$(mktemp -d /tmp/sgd-ci-load.XXXXXX)
 BUSY=()
 stop_busy() { for p in "${BUSY[@]}"; do kill "$p" 2>/dev/null; done; BUSY=(); }
-trap stop_busy EXIT INT TERM
+trap stop_busy EXIT
+trap 'exit 130' INT TERM # the EXIT trap then stops the busy loops
 
 for ((c = 0; c < $(nproc); c++)); do
 	# One spinning process per CPU; it ends by itself after 3 hours at most.
@@ -23,8 +24,10 @@ pass=0
 for ((i = 1; i <= RUNS; i++)); do
 	rm -rf "$WORK/clone"
 	git clone -q "$REPO" "$WORK/clone"
+	echo "run $i: $(git -C "$WORK/clone" log -1 --format='%h %s' | cut -c1-80)"
 	t0=$(date +%s)
-	(cd "$WORK/clone" && CI=true bash .ci/run </dev/null) >"$WORK/run-$i.log" 2>&1
+	(cd "$WORK/clone" && CI=true bash .ci/run </dev/null) >"$WORK/run-$i.log" 2>&1 &
+	wait $! # in the background, so that a signal reaches the trap at once
 	rc=$?
 	secs=$(($(date +%s) - t0))
 	if [ $rc -eq 0 ]; then
