@@ -9,7 +9,12 @@ RUNS=${1:-5}
 REPO=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
 WORK=$(mktemp -d /tmp/sgd-ci-load.XXXXXX)
 BUSY=()
-stop_busy() { for p in "${BUSY[@]}"; do kill "$p" 2>/dev/null; done; BUSY=(); }
+RUN=""
+stop_busy() {
+	for p in "${BUSY[@]}"; do kill "$p" 2>/dev/null; done
+	BUSY=()
+	[ -z "$RUN" ] || kill -TERM -- "-$RUN" 2>/dev/null # the CI run's own process group
+}
 trap stop_busy EXIT
 trap 'exit 130' INT TERM # the EXIT trap then stops the busy loops
 
@@ -26,9 +31,13 @@ for ((i = 1; i <= RUNS; i++)); do
 	git clone -q "$REPO" "$WORK/clone"
 	echo "run $i: $(git -C "$WORK/clone" log -1 --format='%h %s' | cut -c1-80)"
 	t0=$(date +%s)
-	(cd "$WORK/clone" && CI=true bash .ci/run </dev/null) >"$WORK/run-$i.log" 2>&1 &
-	wait $! # in the background, so that a signal reaches the trap at once
+	# Its own session and process group (setsid does not fork here: a
+	# background job is no group leader), so the trap can end all of it.
+	CI=true setsid bash -c 'cd "$1" && exec bash .ci/run' _ "$WORK/clone" </dev/null >"$WORK/run-$i.log" 2>&1 &
+	RUN=$!
+	wait "$RUN" # in the background, so that a signal reaches the trap at once
 	rc=$?
+	RUN=""
 	secs=$(($(date +%s) - t0))
 	if [ $rc -eq 0 ]; then
 		pass=$((pass + 1))
