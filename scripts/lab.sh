@@ -71,8 +71,10 @@ ens=host sock=$labdir/sgd.sock
 if [ -z "${SGD_NO_START:-}" ]; then
 	[ -x "$SGD_BIN" ] || die "no sgd at $SGD_BIN (make, or SGD_NO_START=1)"
 	mkdir -p "$labdir/state"
-	ip netns exec "$PFX$ens" "$SGD_BIN" --state-dir "$labdir/state" --socket "$sock" \
-		--mode "$mode" >>"$labdir/sgd.log" 2>&1 &
+	# The lab's devices (h1, r1, ...) are not in the default host_devices.
+	echo 'host_devices = *' >"$labdir/sgd.conf"
+	ip netns exec "$PFX$ens" "$SGD_BIN" --config "$labdir/sgd.conf" --state-dir "$labdir/state" \
+		--socket "$sock" --mode "$mode" >>"$labdir/sgd.log" 2>&1 &
 	echo $! >"$labdir/sgd.pid"
 	for _ in $(seq 100); do
 		[ -S "$sock" ] && "$SGCTL_BIN" --socket "$sock" describe-security-groups >/dev/null 2>&1 && break
