@@ -102,7 +102,10 @@ enforcer() {
 	ip -n "$GEN" link set "g-$1" up
 	# sources come from all three documentation networks: no reverse-path filter
 	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.vm0.rp_filter=0
-	ip -n "$ns" route add default dev vm0
+	# Routes for the other two (not a default route: sgd refuses to filter the
+	# device that carries the default route).
+	ip -n "$ns" route add 198.51.100.0/24 dev vm0
+	ip -n "$ns" route add 203.0.113.0/24 dev vm0
 	MAC[$1]=$(ip -n "$ns" -j link show vm0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
 }
 
@@ -112,6 +115,8 @@ cat >"$WORK/sgd.conf" <<EOF
 # 10,000 rules on one interface: raise the per-group and per-interface quotas
 quota.rules_per_group = 20000
 quota.rules_per_nic = 20000
+# the bench's devices (vm0, d0..d21) are not in the default host_devices
+host_devices = *
 EOF
 
 say "sgd bench $(date -u +%FT%TZ), kernel $(uname -r), $(nproc) CPUs, $(nft --version), quick=${BENCH_QUICK:-0}"
