@@ -95,6 +95,11 @@ need_sgd() {
 
 need_cmd() { for c; do command -v "$c" >/dev/null || die "needs $c"; done; }
 
+# A V1-signed query string (tests/integration/sign_v1.py).
+v1_query() { # KEY_ID SECRET [--ahead SECONDS] ACTION [KEY=VALUE...]
+	python3 "$LIB_DIR/sign_v1.py" "$@"
+}
+
 # ---- cleanup ----
 
 cleanup() {

@@ -244,21 +244,7 @@ assert_eq "the flood changed nothing" 2 "$(ctl describe-security-group-attribute
 
 # A correctly signed V1 request still works after the flood.
 signed_url() { # ACTION KEY=VALUE...
-	python3 - "$PORT" "$@" <<'PY'
-import base64, hashlib, hmac, sys, time, uuid, urllib.parse
-port, action, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
-p = {"Action": action, "Version": "2014-05-26", "RegionId": "cn-hangzhou", "Format": "JSON",
-     "AccessKeyId": "LTAIload00000001", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
-     "SignatureNonce": uuid.uuid4().hex, "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-for kv in extra:
-    k, v = kv.split("=", 1)
-    p[k] = v
-enc = lambda s: urllib.parse.quote(s, safe="~")
-q = "&".join("%s=%s" % (enc(k), enc(v)) for k, v in sorted(p.items()))
-sts = "GET&%2F&" + enc(q)
-sig = base64.b64encode(hmac.new(b"l0adS3cret&", sts.encode(), hashlib.sha1).digest()).decode()
-print("http://127.0.0.1:%s/?%s&Signature=%s" % (port, q, enc(sig)))
-PY
+	echo "http://127.0.0.1:$PORT/?$(v1_query LTAIload00000001 l0adS3cret "$@")"
 }
 url=$(signed_url DescribeSecurityGroups)
 code=$(nsx host curl -s -o "$T_TMP/signed.json" -w '%{http_code}' --max-time "$((HANG_MS / 1000))" "$url")

@@ -14,19 +14,7 @@ topo_host 1
 start_sgd host host --listen "127.0.0.1:$PORT" --plain-http --credentials "$CREDS"
 
 signed_url() { # AHEAD_SECONDS ACTION: a V1-signed GET
-	python3 - "$PORT" "$@" <<'PY'
-import base64, hashlib, hmac, sys, time, uuid, urllib.parse
-port, ahead, action = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-p = {"Action": action, "Version": "2014-05-26", "RegionId": "cn-hangzhou", "Format": "JSON",
-     "AccessKeyId": "LTAIreplay000001", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
-     "SignatureNonce": uuid.uuid4().hex,
-     "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + ahead))}
-enc = lambda s: urllib.parse.quote(s, safe="~")
-q = "&".join("%s=%s" % (enc(k), enc(v)) for k, v in sorted(p.items()))
-sts = "GET&%2F&" + enc(q)
-sig = base64.b64encode(hmac.new(b"r3playS3cret&", sts.encode(), hashlib.sha1).digest()).decode()
-print("http://127.0.0.1:%s/?%s&Signature=%s" % (port, q, enc(sig)))
-PY
+	echo "http://127.0.0.1:$PORT/?$(v1_query LTAIreplay000001 r3playS3cret --ahead "$1" "$2")"
 }
 send() { # URL: prints "STATUS CODE"
 	local code

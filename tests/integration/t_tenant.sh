@@ -54,23 +54,9 @@ C=$(client_ip4 1)
 # "<http status> <Code, or the value of FIELD on success>".
 tcall() { # KEY FIELD ACTION K=V...
 	local key=$1 field=$2 url code; shift 2
-	url=$(python3 - "$PORT" "$key" "$@" <<'PY'
-import base64, hashlib, hmac, sys, time, uuid, urllib.parse
-port, key, action, extra = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-secret = {"LTAItenantA000001": "s3cretA", "LTAItenantB000001": "s3cretB"}[key]
-p = {"Action": action, "Version": "2014-05-26", "RegionId": "cn-hangzhou", "Format": "JSON",
-     "AccessKeyId": key, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
-     "SignatureNonce": uuid.uuid4().hex, "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-for kv in extra:
-    k, v = kv.split("=", 1)
-    p[k] = v
-enc = lambda s: urllib.parse.quote(s, safe="~")
-q = "&".join("%s=%s" % (enc(k), enc(v)) for k, v in sorted(p.items()))
-sig = base64.b64encode(hmac.new((secret + "&").encode(), ("GET&%2F&" + enc(q)).encode(),
-                                hashlib.sha1).digest()).decode()
-print("http://127.0.0.1:%s/?%s&Signature=%s" % (port, q, enc(sig)))
-PY
-	) || die "cannot sign $*"
+	local secret
+	case $key in LTAItenantA000001) secret=s3cretA ;; LTAItenantB000001) secret=s3cretB ;; *) die "no key $key" ;; esac
+	url="http://127.0.0.1:$PORT/?$(v1_query "$key" "$secret" "$@")" || die "cannot sign $*"
 	code=$(nsx host curl -s -o "$T_TMP/tcall.json" -w '%{http_code}' --max-time "$((HANG_MS / 1000))" "$url")
 	if [ "$code" == 200 ]; then
 		echo "$code $(jq -r --arg f "$field" '.[$f] // "-"' "$T_TMP/tcall.json")"

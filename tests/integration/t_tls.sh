@@ -76,22 +76,7 @@ start_sgd host host --listen "127.0.0.1:$PORT" --credentials "$CREDS" \
 assert_match "sgd says it serves HTTPS" "127.0.0.1:$PORT: HTTPS" "$(cat "$SGD_LOG")"
 
 # A V1-signed query string for ACTION.
-signed_query() { # ACTION [KEY=VALUE...]
-	python3 - "$@" <<'PY'
-import base64, hashlib, hmac, sys, time, uuid, urllib.parse
-action, extra = sys.argv[1], sys.argv[2:]
-p = {"Action": action, "Version": "2014-05-26", "RegionId": "cn-hangzhou", "Format": "JSON",
-     "AccessKeyId": "LTAItls000000001", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
-     "SignatureNonce": uuid.uuid4().hex, "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-for kv in extra:
-    k, v = kv.split("=", 1)
-    p[k] = v
-enc = lambda s: urllib.parse.quote(s, safe="~")
-q = "&".join("%s=%s" % (enc(k), enc(v)) for k, v in sorted(p.items()))
-sig = base64.b64encode(hmac.new(b"tl5S3cret&", ("GET&%2F&" + enc(q)).encode(), hashlib.sha1).digest()).decode()
-print("%s&Signature=%s" % (q, enc(sig)))
-PY
-}
+signed_query() { v1_query LTAItls000000001 tl5S3cret "$@"; }
 https() { # CURL_ARGS... URL: prints the HTTP code (000: no HTTP answer)
 	nsx host curl -s -o "$T_TMP/https.out" -w '%{http_code}' --max-time "$HANG_S" "$@"
 }
