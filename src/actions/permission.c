@@ -10,6 +10,10 @@
 
 #include "permission.h"
 
+/* Where a permission's fields are, for messages: "Permissions.1.*", or "the
+ * request" for the deprecated top-level form. */
+#define WHERE(in) ((in)->prefix[0] ? (in)->prefix : "the request"), ((in)->prefix[0] ? "*" : "")
+
 const char *const sg_perm_fields[] = {
 	"Policy", "Priority", "IpProtocol", "SourceCidrIp", "Ipv6SourceCidrIp", "SourceGroupId",
 	"SourcePrefixListId", "PortRange", "DestCidrIp", "Ipv6DestCidrIp", "SourcePortRange",
@@ -272,8 +276,8 @@ static int parse_dest(struct perm_in *in, struct sg_rule *out, struct sg_reply *
 	const char *d6 = get(in, "Ipv6DestCidrIp");
 	if (d4 && d6)
 		return sg_fail(r, 400, "InvalidParam.DestIp",
-			       "The Parameters DestCidrIp and Ipv6DestCidrIp in %sPermissions cannot be set at the same time.",
-			       in->prefix);
+			       "The Parameters DestCidrIp and Ipv6DestCidrIp in %s%s cannot be set at the same time.",
+			       WHERE(in));
 	if (d4) {
 		int rc = parse_addr(d4, 4, &out->dst, out->dst_text, sizeof(out->dst_text));
 		if (rc == -EINVAL)
@@ -395,8 +399,8 @@ static int parse_source(struct sg_env *env, struct perm_in *in, const struct sg_
 
 	if (s4 && s6)
 		return sg_fail(r, 400, "InvalidParam.SourceIp",
-			       "The Parameters SourceCidrIp and Ipv6SourceCidrIp in %sPermissions cannot be set at the same time.",
-			       in->prefix);
+			       "The Parameters SourceCidrIp and Ipv6SourceCidrIp in %s%s cannot be set at the same time.",
+			       WHERE(in));
 	if (s4) {
 		int rc = parse_addr(s4, 4, &out->src, out->src_text, sizeof(out->src_text));
 		if (rc == -EINVAL)
@@ -424,8 +428,8 @@ static int parse_source(struct sg_env *env, struct perm_in *in, const struct sg_
 	if (pl)
 		return source_prefix_list(env, pl, c, g, out, r);
 	return sg_fail(r, 400, "MissingParameter.Source",
-		       "One of the parameters SourceCidrIp, Ipv6SourceCidrIp, SourceGroupId or SourcePrefixListId in %sPermissions must be specified.",
-		       in->prefix);
+		       "One of the parameters SourceCidrIp, Ipv6SourceCidrIp, SourceGroupId or SourcePrefixListId in %s%s must be specified.",
+		       WHERE(in));
 }
 
 /* Families of source, destination and protocol must agree. */

@@ -80,12 +80,28 @@ static void test_error_messages_stay_utf8(void **state)
 	free(long_id);
 }
 
+/* Messages name where a permission's fields are. */
+static void test_permission_messages(void **state)
+{
+	struct afx *f = *state;
+	char g[SG_ID_LEN];
+	afx_group(f, &f->alice, "normal", "vpc-t", g);
+	assert_int_equal(afx_run(f, &f->alice, "AuthorizeSecurityGroup", "SecurityGroupId", g,
+				 "Permissions.1.IpProtocol", "TCP", "Permissions.1.PortRange", "22/22",
+				 (char *)NULL), 400);
+	assert_non_null(strstr(f->r.message, "in Permissions.1.* must be specified"));
+	assert_int_equal(afx_run(f, &f->alice, "AuthorizeSecurityGroup", "SecurityGroupId", g,
+				 "IpProtocol", "TCP", "PortRange", "22/22", (char *)NULL), 400);
+	assert_non_null(strstr(f->r.message, "in the request must be specified"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_primitives),
 		cmocka_unit_test_setup_teardown(test_names_in_characters, afx_setup, afx_teardown),
 		cmocka_unit_test_setup_teardown(test_error_messages_stay_utf8, afx_setup, afx_teardown),
+		cmocka_unit_test_setup_teardown(test_permission_messages, afx_setup, afx_teardown),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
