@@ -176,7 +176,7 @@ static const struct ctl_param p_describe_prls[] = {
 };
 
 static const struct ctl_param p_create_nic[] = {
-	P("HostDevice", "sgd extension: Linux device enforced for this NIC (tap12, veth3)"),
+	P("HostDevice", "sgd extension, administrator only: Linux device enforced for this NIC (tap12)"),
 	P("VpcId", "sgd extension: VPC of the interface (else the first group's)"),
 	P("VSwitchId", "vSwitch (accepted, recorded)"),
 	P("SecurityGroupId", "group to join (or SecurityGroupIds.N)"),
@@ -227,6 +227,7 @@ static const struct ctl_param p_modify_nic[] = {
 	P("SecurityGroupId.N", "the complete new list of groups (replaces the old)"),
 	P("NetworkInterfaceName", "new name"),
 	P("Description", "new description"),
+	P("HostDevice", "sgd extension, administrator only: bind or move the NIC to this device"),
 	END,
 };
 
@@ -269,7 +270,7 @@ const struct ctl_action ctl_actions[] = {
 	{ "LeaveSecurityGroup", "SecurityGroupId", "NetworkInterfaceId",
 	  "remove an interface from a group", p_leave_sg },
 	{ "ModifyNetworkInterfaceAttribute", "NetworkInterfaceId", NULL,
-	  "set an interface's groups, name or description", p_modify_nic },
+	  "set an interface's groups, name, description or host device", p_modify_nic },
 };
 
 const size_t ctl_nactions = sizeof(ctl_actions) / sizeof(ctl_actions[0]);
